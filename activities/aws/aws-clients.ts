@@ -1,0 +1,145 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { createHash } from 'node:crypto';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsConfig } from '../../common/config/index.js';
+import { resolveSecret, type SecretSources } from '../secrets.js';
+
+/** The AWS clients of one awsConfig, shared by every activity of the worker that uses it. */
+export interface AwsClients {
+  kinesis: KinesisClient;
+  /** STS with the same (possibly assumed) identity, for GetCallerIdentity. */
+  sts: STSClient;
+  /** The resolved secret values, so that error messages can be scrubbed of them. */
+  secrets: readonly string[];
+  assumedRole: boolean;
+}
+
+export interface AwsClientOptions {
+  /** Assumed-role session length; AWS's default is 3600. Shorter only for tests of refresh. */
+  assumeRoleDurationSeconds?: number;
+  /** Sockets per client: bounds the in-flight AWS calls of one worker. */
+  maxSockets?: number;
+  /**
+   * STS endpoint override (the YAML's endPointURL is Kinesis's alone). Without it the SDK
+   * honours AWS_ENDPOINT_URL_STS, then the regional endpoint.
+   */
+  stsEndpoint?: string;
+}
+
+const cache = new Map<string, AwsClients>();
+const MAX_CACHED = 16;
+
+/**
+ * Returns the clients for an awsConfig, built once per worker process: the assumed-role
+ * provider then keeps and refreshes one session (the SDK renews credentials shortly before they
+ * expire), instead of calling AssumeRole for every activity.
+ */
+export function awsClientsFor(
+  aws: AwsConfig,
+  sources: SecretSources,
+  options: AwsClientOptions = {},
+): AwsClients {
+  const secretAccessKey = aws.awsSecretAccessKey
+    ? resolveSecret(
+        aws.awsSecretAccessKey,
+        'source.serviceConnection.config.awsConfig.awsSecretAccessKey',
+        sources,
+      )
+    : undefined;
+  const sessionToken = aws.awsSessionToken
+    ? resolveSecret(aws.awsSessionToken, 'source.serviceConnection.config.awsConfig.awsSessionToken', sources)
+    : undefined;
+  const accessKeyId = aws.awsAccessKeyId
+    ? resolveSecret(aws.awsAccessKeyId, 'source.serviceConnection.config.awsConfig.awsAccessKeyId', sources)
+    : undefined;
+  const key = createHash('sha256')
+    .update(JSON.stringify([aws, accessKeyId, secretAccessKey, sessionToken, options]))
+    .digest('hex');
+  const cached = cache.get(key);
+  if (cached) return cached;
+
+  const requestHandler = new NodeHttpHandler({
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }),
+    connectionTimeout: 10_000,
+    requestTimeout: 60_000,
+  });
+  const baseCredentials = baseCredentialsFor(aws, accessKeyId, secretAccessKey, sessionToken);
+  const credentials = aws.assumeRoleArn
+    ? fromTemporaryCredentials({
+        masterCredentials: baseCredentials,
+        params: {
+          RoleArn: aws.assumeRoleArn,
+          RoleSessionName: aws.assumeRoleSessionName,
+          // OpenMetadata sends SourceIdentity only when it is set: an empty one is an error at AWS.
+          ...(aws.assumeRoleSourceIdentity ? { SourceIdentity: aws.assumeRoleSourceIdentity } : {}),
+          ...(options.assumeRoleDurationSeconds
+            ? { DurationSeconds: options.assumeRoleDurationSeconds }
+            : {}),
+        },
+        clientConfig: {
+          region: aws.awsRegion,
+          ...(options.stsEndpoint ? { endpoint: options.stsEndpoint } : {}),
+        },
+      })
+    : baseCredentials;
+
+  const clients: AwsClients = {
+    kinesis: new KinesisClient({
+      region: aws.awsRegion,
+      credentials,
+      // The default HTTP/2 handler fails against HTTP/1.1 endpoints (emulators, proxies); this
+      // product makes no streaming calls that need HTTP/2.
+      requestHandler,
+      retryMode: 'adaptive',
+      maxAttempts: 5,
+      ...(aws.endPointURL ? { endpoint: aws.endPointURL } : {}),
+    }),
+    sts: new STSClient({
+      region: aws.awsRegion,
+      credentials,
+      requestHandler,
+      maxAttempts: 3,
+      ...(options.stsEndpoint ? { endpoint: options.stsEndpoint } : {}),
+    }),
+    secrets: [secretAccessKey, sessionToken].filter((s): s is string => !!s),
+    assumedRole: !!aws.assumeRoleArn,
+  };
+  if (cache.size >= MAX_CACHED) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) {
+      cache.get(oldest)?.kinesis.destroy();
+      cache.delete(oldest);
+    }
+  }
+  cache.set(key, clients);
+  return clients;
+}
+
+/** Credentials as OpenMetadata resolves them: static keys, else a named profile, else the default chain. */
+function baseCredentialsFor(
+  aws: AwsConfig,
+  accessKeyId: string | undefined,
+  secretAccessKey: string | undefined,
+  sessionToken: string | undefined,
+): AwsCredentialIdentity | AwsCredentialIdentityProvider {
+  if (accessKeyId && secretAccessKey) {
+    return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  }
+  if (aws.profileName) return fromIni({ profile: aws.profileName });
+  return fromNodeProviderChain();
+}
+
+/** Closes every cached client (worker shutdown, tests). */
+export function destroyAwsClients(): void {
+  for (const clients of cache.values()) {
+    clients.kinesis.destroy();
+    clients.sts.destroy();
+  }
+  cache.clear();
+}

@@ -1,0 +1,113 @@
+import { FailureType } from '../../common/failure-types.js';
+import { IngestionActivityError } from '../errors.js';
+
+/** Error names AWS uses when the caller's credentials themselves are refused. */
+const CREDENTIAL_ERRORS = new Set([
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidAccessKeyId',
+  'MissingAuthenticationToken',
+  'CredentialsProviderError',
+]);
+const THROTTLE_ERRORS = new Set([
+  'LimitExceededException',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+]);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+
+interface AwsErrorShape {
+  name?: string;
+  message?: string;
+  code?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number };
+}
+
+/**
+ * Turns an error from the AWS SDK into the product's failure classes. `action` is the IAM
+ * action of the call (e.g. `kinesis:DescribeStreamSummary`) so that a denial names the
+ * permission to grant.
+ */
+export function classifyAwsError(error: unknown, action: string, subject?: string): IngestionActivityError {
+  if (error instanceof IngestionActivityError) return error;
+  const e = (error ?? {}) as AwsErrorShape;
+  const name = e.name ?? 'Error';
+  const status = e.$metadata?.httpStatusCode;
+  const detail = (e.message ?? String(error)).trim();
+  const what = subject ? `${action} on ${subject}` : action;
+
+  if (THROTTLE_ERRORS.has(name) || status === 429) {
+    return new IngestionActivityError(
+      FailureType.AwsThrottled,
+      `${what} was throttled by AWS (${name}): ${detail}`,
+      true,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (CREDENTIAL_ERRORS.has(name)) {
+    return new IngestionActivityError(
+      FailureType.AwsCredentialsRejected,
+      `AWS refused the credentials for ${what} (${name}): ${detail}. Check awsAccessKeyId / awsSecretAccessKey / awsSessionToken / profileName in source.serviceConnection.config.awsConfig, or the worker's default AWS credentials`,
+      false,
+      { cause: error },
+    );
+  }
+  if (name === 'AccessDeniedException' || name === 'AccessDenied' || status === 403) {
+    return new IngestionActivityError(
+      FailureType.AwsAccessDenied,
+      `AWS denied ${what} (${name}): the identity used needs the IAM permission ${action}. ${detail}`,
+      false,
+      { cause: error },
+    );
+  }
+  if (name === 'ResourceNotFoundException') {
+    return new IngestionActivityError(FailureType.StreamNotFound, `${what}: ${detail}`, false, {
+      cause: error,
+    });
+  }
+  if (
+    e.$fault === 'server' ||
+    (status !== undefined && status >= 500) ||
+    NETWORK_CODES.has(e.code ?? '') ||
+    name === 'TimeoutError'
+  ) {
+    return new IngestionActivityError(
+      FailureType.AwsUnavailable,
+      `${what} failed (${name}): ${detail}`,
+      true,
+      { cause: error },
+    );
+  }
+  if (e.$fault === 'client' || (status !== undefined && status >= 400)) {
+    return new IngestionActivityError(
+      FailureType.AwsRequestRejected,
+      `AWS rejected ${what} (${name}): ${detail}`,
+      false,
+      {
+        cause: error,
+      },
+    );
+  }
+  return new IngestionActivityError(FailureType.AwsUnavailable, `${what} failed (${name}): ${detail}`, true, {
+    cause: error,
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * Where a stream listing resumes. Servers that return `NextToken` (AWS since 2022) are followed
+ * by token; servers that only say `HasMoreStreams` (older APIs, kinesis-local) by the last name
+ * seen. Plain JSON: it travels between activities through workflow history.
+ */
+export type StreamListingCursor = { nextToken: string } | { afterName: string };
+
+export interface AwsIdentity {
+  assumedRole: boolean;
+  account?: string;
+  arn?: string;
+}
+
+export interface ServiceUpsertResult {
+  serviceFqn: string;
+  outcome: 'created' | 'updated' | 'unchanged';
+}
+
+export interface StreamBatchListing {
+  /** Names kept by the filter, in listing order. */
+  names: string[];
+  /** Names listed in all (kept + filtered). */
+  seen: number;
+  filtered: number;
+  /** Absent when the listing is complete. */
+  next?: StreamListingCursor;
+}
+
+export interface TopicUpsertResult {
+  /** Absent in a dry run for a topic that does not exist yet, and when skipped. */
+  topicId?: string;
+  /** `skipped`: the stream cannot be a topic now (e.g. no open shards); `reason` says why. */
+  outcome: 'created' | 'updated' | 'unchanged' | 'skipped';
+  changedFields: string[];
+  reason?: string;
+}
+
+export interface SampleDataResult {
+  messages: number;
+  written: boolean;
+}
+
+export interface SweepResult {
+  deleted: number;
+  /** The first deleted (or, in a dry run, to-be-deleted) topic names. */
+  names: string[];
+}

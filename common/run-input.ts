@@ -1,0 +1,56 @@
+/**
+ * The input of the `kinesisMetadataIngestion` workflow: plain JSON, so that
+ * `temporal workflow start --input-file run.json` can start a run as well as our CLI.
+ *
+ * `config` is the YAML document users give `metadata ingest -c`, as JSON. Its secret
+ * values must not be plaintext (they would be stored in workflow history): each is either
+ * an environment variable reference resolved on the worker (`${AWS_SECRET_ACCESS_KEY}`),
+ * a value sealed for the workers (`sealed:v1:...`, see common/sealed-secrets.ts), or, for
+ * `jwtToken`, the path of a file on the worker that holds the token.
+ */
+export interface IngestionRunInput {
+  config: unknown;
+  options?: IngestionRunOptions;
+}
+
+export interface IngestionRunOptions {
+  /** Most sample messages stored per topic. Default 50. */
+  sampleSize?: number;
+  /** Compute everything, write nothing to OpenMetadata. Default false. */
+  dryRun?: boolean;
+  /** Streams processed at once within a batch. Default 10. */
+  streamConcurrency?: number;
+  /**
+   * Streams per batch (one child workflow each). Default 200: a batch's history grows by ~20
+   * events per stream, and must stay well under Temporal's 10,240-event warning.
+   */
+  batchSize?: number;
+  /** Batches processed at once. Default 2. */
+  batchConcurrency?: number;
+}
+
+export type NormalizedRunOptions = Required<IngestionRunOptions>;
+
+export const DEFAULT_RUN_OPTIONS: NormalizedRunOptions = {
+  sampleSize: 50,
+  dryRun: false,
+  streamConcurrency: 10,
+  batchSize: 200,
+  batchConcurrency: 2,
+};
+
+/** Bounds that keep history, payloads and OpenMetadata requests within their limits. */
+export const RUN_OPTION_LIMITS = {
+  sampleSize: { min: 0, max: 500 },
+  streamConcurrency: { min: 1, max: 200 },
+  batchSize: { min: 1, max: 300 },
+  batchConcurrency: { min: 1, max: 20 },
+} as const;
+
+/** The workflow id every run of one OpenMetadata service uses: one active run per service. */
+export function ingestionWorkflowId(serviceName: string): string {
+  return `om-kinesis-${serviceName}`;
+}
+
+export const INGESTION_WORKFLOW_TYPE = 'kinesisMetadataIngestion';
+export const DEFAULT_TASK_QUEUE = 'om-kinesis';

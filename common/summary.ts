@@ -1,0 +1,101 @@
+/** What one run did, returned by the workflow and printed by the CLI. */
+export interface IngestionSummary {
+  serviceName: string;
+  dryRun: boolean;
+  /** Streams listed in Kinesis. */
+  streamsSeen: number;
+  /** Streams dropped by topicFilterPattern. */
+  filtered: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Streams that exist but cannot be a topic now (no open shards, vanished while listed). */
+  skipped: number;
+  /** Topics soft-deleted by the stale sweep. */
+  deleted: number;
+  /** Streams that could not be ingested. `failures` lists the first of them. */
+  failed: number;
+  failures: StreamFailure[];
+  /** Things that went wrong without failing a stream (e.g. sampling denied); `warnings` lists the first. */
+  warningCount: number;
+  warnings: RunWarning[];
+  sampleMessages: number;
+  /** Why the stale sweep did not run, when it did not. */
+  sweepSkippedReason?: string;
+  /** Whether the messaging service was written (always true unless dry run or failure). */
+  serviceWritten: boolean;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  /** Success % of the source as `metadata ingest` reports it. */
+  successPercent: number;
+  successThreshold: number;
+  /** In a dry run: what would have been written (the first of them). */
+  plannedWrites: string[];
+}
+
+export interface StreamFailure {
+  stream: string;
+  step: IngestionStep;
+  type: string;
+  message: string;
+}
+
+export interface RunWarning {
+  stream?: string;
+  step: IngestionStep;
+  message: string;
+}
+
+export type IngestionStep =
+  | 'prepare'
+  | 'verifyAwsIdentity'
+  | 'checkOpenMetadata'
+  | 'checkKinesis'
+  | 'upsertService'
+  | 'listStreams'
+  | 'describeStream'
+  | 'upsertTopic'
+  | 'sampleData'
+  | 'sweepStaleTopics';
+
+/** Kept in full up to this many; the counts stay exact beyond it. */
+export const MAX_LISTED_FAILURES = 100;
+export const MAX_LISTED_WARNINGS = 100;
+export const MAX_LISTED_PLANNED_WRITES = 200;
+
+/** Per-batch counts a child workflow returns to its parent (no per-stream lists beyond failures). */
+export interface BatchResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  failures: StreamFailure[];
+  warnings: RunWarning[];
+  warningCount: number;
+  sampleMessages: number;
+  plannedWrites: string[];
+  fatalError?: { step: IngestionStep; type: string; message: string };
+}
+
+export function emptyBatchResult(): BatchResult {
+  return {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: 0,
+    failed: 0,
+    failures: [],
+    warnings: [],
+    warningCount: 0,
+    sampleMessages: 0,
+    plannedWrites: [],
+  };
+}
+
+/** The source's success % as the official connector computes it: ingested / (ingested + failed). */
+export function successPercent(ingested: number, failed: number): number {
+  const total = ingested + failed;
+  return total === 0 ? 100 : Math.round((ingested / total) * 10000) / 100;
+}

@@ -1,0 +1,100 @@
+import type { StreamFacts } from './stream-facts.js';
+
+/** CreateTopic (OpenMetadata 1.3) as this product sends it: only the fields it owns. */
+export interface CreateTopicRequest {
+  name: string;
+  service: string;
+  partitions: number;
+  retentionTime: number;
+  maximumMessageSize: number;
+  sourceUrl: string;
+  topicConfig: Record<string, string | number>;
+}
+
+/** Kinesis's classic record size limit (1 MB), the value the official connector sends. */
+export const DEFAULT_MAXIMUM_MESSAGE_SIZE = 1_000_000;
+const MILLISECONDS_PER_HOUR = 3_600_000;
+
+/** Thrown when a stream cannot be represented as an OpenMetadata topic. */
+export class UnmappableStreamError extends Error {
+  override readonly name = 'UnmappableStreamError';
+}
+
+/**
+ * Builds the topic for a stream. A stream without open shards (being deleted, or all shards
+ * closed) has no valid `partitions` value: OpenMetadata rejects 0, and the official
+ * connector's fallback of counting closed shards misreports the stream.
+ */
+export function toCreateTopicRequest(
+  facts: StreamFacts,
+  serviceFqn: string,
+  region: string,
+): CreateTopicRequest {
+  if (facts.openShardCount < 1) {
+    throw new UnmappableStreamError(
+      `stream ${facts.name} has no open shards (status ${facts.status}); its topic is left as it is until it has`,
+    );
+  }
+  const recordLimitBytes = (facts.maxRecordSizeInKiB ?? 0) * 1024;
+  const topicConfig: Record<string, string | number> = {
+    streamArn: facts.arn,
+    streamMode: facts.mode ?? 'PROVISIONED',
+    encryptionType: facts.encryptionType ?? 'NONE',
+    openShardCount: facts.openShardCount,
+    streamCreationTimestamp: facts.createdAt,
+  };
+  if (facts.consumerCount !== undefined) topicConfig.consumerCount = facts.consumerCount;
+  return {
+    name: facts.name,
+    service: serviceFqn,
+    partitions: facts.openShardCount,
+    retentionTime: facts.retentionPeriodHours * MILLISECONDS_PER_HOUR,
+    maximumMessageSize: Math.max(DEFAULT_MAXIMUM_MESSAGE_SIZE, recordLimitBytes),
+    sourceUrl: kinesisConsoleUrl(region, facts.name),
+    topicConfig,
+  };
+}
+
+export function kinesisConsoleUrl(region: string, streamName: string): string {
+  return `https://${region}.console.aws.amazon.com/kinesis/home?region=${region}#/streams/details/${streamName}/monitoring`;
+}
+
+/** One FQN part: quoted when it contains a dot, as OpenMetadata's FullyQualifiedName does. */
+export function quoteFqnPart(name: string): string {
+  if (name.includes('"'))
+    throw new UnmappableStreamError(`name ${name} contains a double quote, which OpenMetadata forbids`);
+  return name.includes('.') ? `"${name}"` : name;
+}
+
+export function topicFqn(serviceName: string, topicName: string): string {
+  return `${quoteFqnPart(serviceName)}.${quoteFqnPart(topicName)}`;
+}
+
+/**
+ * The fields of a stored topic that differ from what this run would write; empty when the
+ * topic is up to date and no PUT is needed. Fields this product does not own (description,
+ * tags, owner set by users in OpenMetadata) are never compared and never overwritten.
+ */
+export function changedTopicFields(request: CreateTopicRequest, stored: Record<string, unknown>): string[] {
+  const changed: string[] = [];
+  for (const key of Object.keys(request) as Array<keyof CreateTopicRequest>) {
+    if (key === 'name' || key === 'service') continue;
+    if (!sameJson(request[key], stored[key])) changed.push(key);
+  }
+  return changed;
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}

@@ -1,0 +1,48 @@
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { IngestionActivities } from '../activities/index.js';
+
+/**
+ * One proxy per step, each with its own timeouts and retry policy. Whether a failure is worth
+ * retrying is decided by the activity (non-retryable failures end at once); these policies
+ * bound how long a retryable fault may last before the step is reported as failed.
+ */
+const quickCheck: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 6 },
+};
+
+export const prepareStep = proxyActivities<IngestionActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumAttempts: 3 },
+});
+
+export const checkSteps = proxyActivities<IngestionActivities>(quickCheck);
+
+export const serviceStep = proxyActivities<IngestionActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
+});
+
+export const listingStep = proxyActivities<IngestionActivities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+  // Bounded on purpose: the official connector retries a failing ListStreams forever.
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+});
+
+export const streamSteps = proxyActivities<IngestionActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
+});
+
+export const samplingStep = proxyActivities<IngestionActivities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+export const sweepStep = proxyActivities<IngestionActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
+});

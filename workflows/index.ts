@@ -1,0 +1,2 @@
+export { kinesisMetadataIngestion } from './ingestion.js';
+export { kinesisStreamBatch } from './stream-batch.js';

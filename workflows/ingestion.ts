@@ -1,0 +1,255 @@
+import { ApplicationFailure, continueAsNew, executeChild, workflowInfo } from '@temporalio/workflow';
+import type { StreamListingCursor } from '../common/activity-results.js';
+import { RUN_FATAL_FAILURE_TYPES } from '../common/failure-types.js';
+import type { RunContext } from '../common/run-context.js';
+import type { IngestionRunInput } from '../common/run-input.js';
+import {
+  MAX_LISTED_FAILURES,
+  MAX_LISTED_PLANNED_WRITES,
+  MAX_LISTED_WARNINGS,
+  emptyBatchResult,
+  successPercent,
+  type BatchResult,
+  type IngestionStep,
+  type IngestionSummary,
+} from '../common/summary.js';
+import { checkSteps, listingStep, prepareStep, serviceStep, sweepStep } from './activity-proxies.js';
+import { failureInfo } from './failures.js';
+import { kinesisStreamBatch } from './stream-batch.js';
+
+/** What a run carries into its next history when it continues as new. */
+export interface IngestionProgress {
+  ctx: RunContext;
+  serviceFqn: string;
+  cursor?: StreamListingCursor;
+  batchesStarted: number;
+  totals: BatchResult;
+  streamsSeen: number;
+  filtered: number;
+  serviceWritten: boolean;
+  runWarnings: string[];
+  startedAt: string;
+}
+
+/**
+ * One ingestion run of one OpenMetadata service: checks, the messaging service, then the
+ * streams in batches (child workflows, `batchConcurrency` at a time, listed one batch ahead),
+ * then the stale sweep. Returns the summary; fails only when nothing could be ingested at all.
+ */
+export async function kinesisMetadataIngestion(
+  input: IngestionRunInput,
+  carried?: IngestionProgress,
+): Promise<IngestionSummary> {
+  const progress = carried ?? (await startRun(input));
+  const { ctx } = progress;
+  const inFlight = new Map<number, Promise<void>>();
+  let listingFailure: { type: string; message: string } | undefined;
+
+  const startBatch = (names: string[]): void => {
+    const index = progress.batchesStarted++;
+    const batch = executeChild(kinesisStreamBatch, {
+      workflowId: `${workflowInfo().workflowId}/batch-${index}`,
+      args: [{ ctx, serviceFqn: progress.serviceFqn, names }],
+      staticSummary: `streams ${names[0]} … ${names[names.length - 1]} (${names.length})`,
+    }).then((result) => mergeBatch(progress.totals, result));
+    inFlight.set(
+      index,
+      batch.finally(() => inFlight.delete(index)),
+    );
+  };
+
+  let listingDone = false;
+  while (!listingDone && !progress.totals.fatalError) {
+    let listing;
+    try {
+      listing = await listingStep.listStreamsBatch.executeWithOptions({ summary: 'list streams' }, [
+        ctx,
+        progress.cursor,
+      ]);
+    } catch (error) {
+      listingFailure = failureInfo(error);
+      break;
+    }
+    progress.streamsSeen += listing.seen;
+    progress.filtered += listing.filtered;
+    progress.cursor = listing.next;
+    listingDone = !listing.next;
+    if (listing.names.length > 0) startBatch(listing.names);
+    while (inFlight.size >= ctx.options.batchConcurrency) await Promise.race(inFlight.values());
+    if (!listingDone && workflowInfo().continueAsNewSuggested) {
+      // Only at a quiet point: children in flight belong to this history.
+      await Promise.all(inFlight.values());
+      if (!progress.totals.fatalError) await continueAsNew<typeof kinesisMetadataIngestion>(input, progress);
+    }
+  }
+  await Promise.all(inFlight.values());
+
+  const fatal = progress.totals.fatalError;
+  if (fatal) throw runFailure(fatal.step, fatal.type, fatal.message, progress);
+  if (listingFailure) {
+    throw runFailure(
+      'listStreams',
+      listingFailure.type,
+      `listing the streams failed, so the run could not see every stream and the stale sweep did not run: ${listingFailure.message}`,
+      progress,
+    );
+  }
+
+  let deleted = 0;
+  let sweepSkippedReason: string | undefined;
+  if (!ctx.config.markDeletedTopics) {
+    sweepSkippedReason = 'markDeletedTopics is false';
+  } else {
+    try {
+      const sweep = await sweepStep.sweepStaleTopics.executeWithOptions({ summary: 'sweep stale topics' }, [
+        ctx,
+        progress.serviceFqn,
+      ]);
+      deleted = sweep.deleted;
+      if (ctx.options.dryRun)
+        for (const name of sweep.names) addPlannedWrite(progress.totals, `soft-delete topic ${name}`);
+    } catch (error) {
+      const { type, message } = failureInfo(error);
+      if (RUN_FATAL_FAILURE_TYPES.has(type)) throw runFailure('sweepStaleTopics', type, message, progress);
+      sweepSkippedReason = `the sweep failed: ${message}`;
+      addWarning(progress.totals, { step: 'sweepStaleTopics', message: sweepSkippedReason });
+    }
+  }
+  return summarize(progress, deleted, sweepSkippedReason);
+}
+
+async function startRun(input: IngestionRunInput): Promise<IngestionProgress> {
+  const startedAt = new Date().toISOString();
+  const prepared = await step('prepare', () =>
+    prepareStep.prepareRun.executeWithOptions({ summary: 'validate run input' }, [input]),
+  );
+  const ctx: RunContext = { config: prepared.config, options: prepared.options };
+  await Promise.all([
+    step('verifyAwsIdentity', () =>
+      checkSteps.verifyAwsIdentity.executeWithOptions(
+        {
+          summary: ctx.config.aws.assumeRoleArn
+            ? `assume role ${ctx.config.aws.assumeRoleArn}`
+            : 'check AWS identity',
+        },
+        [ctx],
+      ),
+    ),
+    step('checkOpenMetadata', () =>
+      checkSteps.checkOpenMetadata.executeWithOptions(
+        { summary: `check OpenMetadata ${ctx.config.openMetadata.hostPort}` },
+        [ctx],
+      ),
+    ),
+    step('checkKinesis', () =>
+      checkSteps.checkKinesisConnection.executeWithOptions({ summary: 'check Kinesis connection' }, [ctx]),
+    ),
+  ]);
+  const service = await step('upsertService', () =>
+    serviceStep.upsertMessagingService.executeWithOptions(
+      { summary: `upsert messaging service ${ctx.config.serviceName}` },
+      [ctx],
+    ),
+  );
+  const totals = emptyBatchResult();
+  if (ctx.options.dryRun && service.outcome === 'created')
+    addPlannedWrite(totals, `create messaging service ${ctx.config.serviceName}`);
+  return {
+    ctx,
+    serviceFqn: service.serviceFqn,
+    batchesStarted: 0,
+    totals,
+    streamsSeen: 0,
+    filtered: 0,
+    serviceWritten: !ctx.options.dryRun,
+    runWarnings: prepared.warnings,
+    startedAt,
+  };
+}
+
+/** Runs a step that the whole run depends on: its failure ends the run with a clear message. */
+async function step<T>(name: IngestionStep, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    const { type, message } = failureInfo(error);
+    throw ApplicationFailure.create({ type, message: `${name}: ${message}`, nonRetryable: true });
+  }
+}
+
+function runFailure(
+  step: IngestionStep,
+  type: string,
+  message: string,
+  progress: IngestionProgress,
+): ApplicationFailure {
+  return ApplicationFailure.create({
+    type,
+    message: `${step}: ${message}`,
+    nonRetryable: true,
+    details: [summarize(progress, 0, 'the run failed')],
+  });
+}
+
+function mergeBatch(totals: BatchResult, batch: BatchResult): void {
+  totals.created += batch.created;
+  totals.updated += batch.updated;
+  totals.unchanged += batch.unchanged;
+  totals.skipped += batch.skipped;
+  totals.failed += batch.failed;
+  totals.sampleMessages += batch.sampleMessages;
+  totals.warningCount += batch.warningCount;
+  totals.failures.push(...batch.failures.slice(0, MAX_LISTED_FAILURES - totals.failures.length));
+  totals.warnings.push(...batch.warnings.slice(0, MAX_LISTED_WARNINGS - totals.warnings.length));
+  totals.plannedWrites.push(
+    ...batch.plannedWrites.slice(0, MAX_LISTED_PLANNED_WRITES - totals.plannedWrites.length),
+  );
+  if (batch.fatalError && !totals.fatalError) totals.fatalError = batch.fatalError;
+}
+
+function addWarning(totals: BatchResult, warning: BatchResult['warnings'][number]): void {
+  totals.warningCount += 1;
+  if (totals.warnings.length < MAX_LISTED_WARNINGS) totals.warnings.push(warning);
+}
+
+function addPlannedWrite(totals: BatchResult, write: string): void {
+  if (totals.plannedWrites.length < MAX_LISTED_PLANNED_WRITES) totals.plannedWrites.push(write);
+}
+
+function summarize(
+  progress: IngestionProgress,
+  deleted: number,
+  sweepSkippedReason: string | undefined,
+): IngestionSummary {
+  const { totals, ctx } = progress;
+  const finishedAt = new Date();
+  const ingested = totals.created + totals.updated + totals.unchanged + totals.skipped;
+  const summary: IngestionSummary = {
+    serviceName: ctx.config.serviceName,
+    dryRun: ctx.options.dryRun,
+    streamsSeen: progress.streamsSeen,
+    filtered: progress.filtered,
+    created: totals.created,
+    updated: totals.updated,
+    unchanged: totals.unchanged,
+    skipped: totals.skipped,
+    deleted,
+    failed: totals.failed,
+    failures: totals.failures,
+    warningCount: totals.warningCount + progress.runWarnings.length,
+    warnings: [
+      ...progress.runWarnings.map((message) => ({ step: 'prepare' as const, message })),
+      ...totals.warnings,
+    ].slice(0, MAX_LISTED_WARNINGS),
+    sampleMessages: totals.sampleMessages,
+    serviceWritten: progress.serviceWritten,
+    startedAt: progress.startedAt,
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - Date.parse(progress.startedAt),
+    successPercent: successPercent(ingested, totals.failed),
+    successThreshold: ctx.config.successThreshold,
+    plannedWrites: totals.plannedWrites,
+  };
+  if (sweepSkippedReason) summary.sweepSkippedReason = sweepSkippedReason;
+  return summary;
+}
