@@ -1,0 +1,47 @@
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { SECRETS_KEY_ENV, secretsKeyFrom } from '../../common/sealed-secrets.js';
+import { DEFAULT_TASK_QUEUE } from '../../common/run-input.js';
+import { createIngestionWorker } from '../../worker/create-worker.js';
+import { connectionOptionsFor, temporalTargetFrom, type TemporalFlags } from '../temporal-connection.js';
+import { CliExit, EXIT_RUN_FAILED } from './shared.js';
+
+export interface WorkerCommandOptions extends TemporalFlags {
+  taskQueue?: string;
+  maxConcurrentActivities?: number;
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+/**
+ * `om-kinesis worker`: polls the task queue of a Temporal cluster until SIGINT/SIGTERM, then
+ * finishes its in-flight work (up to the shutdown grace time) and exits. Run as many as you
+ * like on as many machines: they share the work of every run.
+ */
+export async function workerCommand(options: WorkerCommandOptions): Promise<void> {
+  const target = temporalTargetFrom(options, process.env);
+  if (!target) {
+    throw new CliExit(
+      EXIT_RUN_FAILED,
+      'om-kinesis worker needs a Temporal cluster: pass --address HOST:PORT or set TEMPORAL_ADDRESS (and --namespace / TEMPORAL_NAMESPACE)',
+    );
+  }
+  Runtime.install({ logger: new DefaultLogger(options.logLevel ?? 'INFO') });
+  const passphrase = process.env[SECRETS_KEY_ENV];
+  const connection = await NativeConnection.connect(connectionOptionsFor(target));
+  try {
+    const worker = await createIngestionWorker({
+      connection,
+      namespace: target.namespace,
+      taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+      activities: { env: process.env, ...(passphrase ? { sealingKey: secretsKeyFrom(passphrase) } : {}) },
+      ...(options.maxConcurrentActivities
+        ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities }
+        : {}),
+    });
+    console.error(
+      `om-kinesis worker polling task queue ${options.taskQueue ?? DEFAULT_TASK_QUEUE} on ${target.address} (namespace ${target.namespace}); Ctrl-C to stop`,
+    );
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,71 @@
+import type { IngestionSummary } from '../common/summary.js';
+
+/** Renders rows as a bordered text table (the shape `metadata ingest` prints). */
+export function renderTable(header: string[], rows: Array<Array<string | number>>): string {
+  const cells = [header, ...rows.map((row) => row.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
+  const line = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
+  const render = (row: string[], numericRight: boolean) =>
+    `| ${row.map((cell, i) => (numericRight && /^-?\d+(\.\d+)?$/.test(cell) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join(' | ')} |`;
+  return [line, render(header, false), line, ...cells.slice(1).map((row) => render(row, true)), line].join(
+    '\n',
+  );
+}
+
+/** The end-of-run report: per step counts, failures, success % against the threshold. */
+export function renderSummary(summary: IngestionSummary): string {
+  const sourceErrors = summary.failures.filter((f) => f.step === 'describeStream').length;
+  const sinkErrors = summary.failed - sourceErrors;
+  const processed = summary.created + summary.updated + summary.unchanged + summary.skipped;
+  const lines = [
+    `Workflow Summary: service ${summary.serviceName}${summary.dryRun ? ' (dry run: nothing was written)' : ''}`,
+    renderTable(
+      ['Step', 'Processed', 'Updated', 'Warnings', 'Filtered', 'Errors'],
+      [
+        ['Kinesis', processed + sinkErrors, 0, summary.warningCount, summary.filtered, sourceErrors],
+        ['OpenMetadata', processed, summary.created + summary.updated + summary.deleted, 0, 0, sinkErrors],
+      ],
+    ),
+    `Streams seen: ${summary.streamsSeen}   filtered: ${summary.filtered}`,
+    `Topics: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.skipped} skipped, ${summary.deleted} soft-deleted, ${summary.failed} failed`,
+    `Sample messages: ${summary.sampleMessages}`,
+  ];
+  if (summary.sweepSkippedReason) lines.push(`Stale sweep not run: ${summary.sweepSkippedReason}`);
+  if (summary.failures.length > 0) {
+    lines.push(
+      `Failures${summary.failed > summary.failures.length ? ` (first ${summary.failures.length} of ${summary.failed})` : ''}:`,
+      renderTable(
+        ['Stream', 'Step', 'Error'],
+        summary.failures.map((f) => [f.stream, f.step, oneLine(f.message)]),
+      ),
+    );
+  }
+  if (summary.warnings.length > 0) {
+    lines.push(
+      `Warnings${summary.warningCount > summary.warnings.length ? ` (first ${summary.warnings.length} of ${summary.warningCount})` : ''}:`,
+    );
+    for (const w of summary.warnings)
+      lines.push(`  - ${w.stream ? `${w.stream}: ` : ''}${w.step}: ${oneLine(w.message)}`);
+  }
+  if (summary.dryRun && summary.plannedWrites.length > 0) {
+    lines.push('Would write:');
+    for (const write of summary.plannedWrites) lines.push(`  - ${write}`);
+  }
+  lines.push(
+    `Success %: ${summary.successPercent.toFixed(2)} (threshold ${summary.successThreshold})`,
+    `Duration: ${(summary.durationMs / 1000).toFixed(1)} s`,
+  );
+  return lines.join('\n');
+}
+
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+}
+
+/** Exit code of `ingest`, as `metadata ingest`: 1 when the source is below the threshold or the sink failed. */
+export function exitCodeFor(summary: IngestionSummary, raiseOnError: boolean): number {
+  if (!raiseOnError) return 0;
+  const sinkFailed = summary.failures.some((f) => f.step !== 'describeStream');
+  return summary.successPercent < summary.successThreshold || sinkFailed ? 1 : 0;
+}
