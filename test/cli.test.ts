@@ -1,0 +1,274 @@
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { projectRoot } from '../devstack/temporal-cli.js';
+import { getTemporal } from './support/global-stack.js';
+import {
+  getOpenMetadata,
+  isolatedKinesis,
+  startTestWorker,
+  uniqueName,
+} from './support/ingestion-harness.js';
+import { resolveTemporalCli } from '../devstack/temporal-cli.js';
+import type { IngestionSummary } from '../common/summary.js';
+import { ingestionWorkflowId } from '../common/run-input.js';
+
+interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const CLI = path.join(projectRoot(), 'bin', 'om-kinesis.js');
+const scratch = mkdtempSync(path.join(tmpdir(), 'om-kinesis-cli-test-'));
+
+function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  if (!('TEMPORAL_ADDRESS' in env)) delete childEnv.TEMPORAL_ADDRESS;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: childEnv, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+function writeConfig(name: string, text: string): string {
+  const file = path.join(scratch, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function configYaml(o: {
+  serviceName: string;
+  accessKeyId: string;
+  endpoint: string;
+  omUrl: string;
+  secret?: string;
+}): string {
+  return `source:
+  type: kinesis
+  serviceName: ${o.serviceName}
+  serviceConnection:
+    config:
+      type: Kinesis
+      awsConfig:
+        awsAccessKeyId: "${o.accessKeyId}"
+        awsSecretAccessKey: ${o.secret ?? '${CLI_TEST_AWS_SECRET}'}
+        awsRegion: us-east-1
+        endPointURL: ${o.endpoint}
+  sourceConfig:
+    config:
+      type: MessagingMetadata
+      generateSampleData: true
+sink:
+  type: metadata-rest
+  config: {}
+workflowConfig:
+  loggerLevel: INFO
+  openMetadataServerConfig:
+    hostPort: ${o.omUrl}
+    authProvider: no-auth
+`;
+}
+
+describe('om-kinesis CLI', function () {
+  this.timeout(180_000);
+
+  it('validate: exit 2 with every error named by its path, for a broken config', async () => {
+    const file = writeConfig(
+      'broken.yaml',
+      `source:
+  type: kinesis
+  serviceName: svc
+  serviceConnection:
+    config:
+      type: Kinesis
+      awsConfig:
+        awsRegon: us-east-1
+  sourceConfig:
+    config:
+      generateSampleData: "yes"
+sink:
+  type: metadata-rest
+workflowConfig:
+  openMetadataServerConfig:
+    hostPort: http://localhost:8585/api
+    authProvider: no-auth
+`,
+    );
+    const result = await runCli(['validate', '-c', file]);
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('source.serviceConnection.config.awsConfig.awsRegion: Required');
+    expect(result.stderr).to.include('awsRegon');
+    expect(result.stderr).to.include('source.sourceConfig.config.generateSampleData');
+    expect(result.stderr).to.not.match(/\n\s+at /, 'no stack trace');
+  });
+
+  it('validate: exit 0 and a one-line description for a valid config', async () => {
+    const file = writeConfig(
+      'valid.yaml',
+      configYaml({
+        serviceName: 'svc_ok',
+        accessKeyId: '111111111111',
+        endpoint: 'http://127.0.0.1:1',
+        omUrl: 'http://127.0.0.1:2/api',
+      }),
+    );
+    const result = await runCli(['validate', '-c', file], { CLI_TEST_AWS_SECRET: 'x' });
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.include('valid. Service svc_ok, region us-east-1');
+  });
+
+  it('ingest: exit 2 and no run for a missing file or a literal secret that cannot be sealed', async () => {
+    const missing = await runCli(['ingest', '-c', path.join(scratch, 'nope.yaml')]);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.include('nope.yaml: cannot read the config file (no such file)');
+
+    const temporal = await getTemporal();
+    const file = writeConfig(
+      'literal.yaml',
+      configYaml({
+        serviceName: 'svc_literal',
+        accessKeyId: '1',
+        endpoint: 'http://127.0.0.1:1',
+        omUrl: 'http://127.0.0.1:2/api',
+        secret: 'plain-secret',
+      }),
+    );
+    const literal = await runCli(['ingest', '-c', file], { TEMPORAL_ADDRESS: temporal.address });
+    expect(literal.code).to.equal(2);
+    expect(literal.stderr).to.include(
+      'source.serviceConnection.config.awsConfig.awsSecretAccessKey: a literal secret would be stored in Temporal history',
+    );
+  });
+
+  it('ingest against a cluster: a second run for the same service is refused while one is running', async () => {
+    const temporal = await getTemporal();
+    const serviceName = uniqueName('single_run');
+    const file = writeConfig(
+      'single.yaml',
+      configYaml({
+        serviceName,
+        accessKeyId: '1',
+        endpoint: 'http://127.0.0.1:1',
+        omUrl: 'http://127.0.0.1:2/api',
+      }),
+    );
+    // No worker polls this task queue: the first run stays open while the second is tried.
+    const args = [
+      'ingest',
+      '-c',
+      file,
+      '--address',
+      temporal.address,
+      '--task-queue',
+      uniqueName('idle'),
+      '--no-wait',
+    ];
+    const env = { CLI_TEST_AWS_SECRET: 'x', TEMPORAL_ADDRESS: temporal.address };
+    const connection = await Connection.connect({ address: temporal.address });
+    try {
+      const first = await runCli(args, env);
+      expect(first.code, first.stderr).to.equal(0);
+      expect(first.stderr).to.include(`Started ${ingestionWorkflowId(serviceName)}`);
+      const second = await runCli(args, env);
+      expect(second.code).to.equal(1);
+      expect(second.stderr).to.include(`a run for service ${serviceName} is already in progress`);
+      const description = await new Client({ connection }).workflow
+        .getHandle(ingestionWorkflowId(serviceName))
+        .describe();
+      expect(description.status.name).to.equal('RUNNING');
+      expect(
+        description.typedSearchAttributes.get(
+          defineSearchAttributeKey('OmKinesisService', SearchAttributeType.KEYWORD),
+        ),
+      ).to.equal(serviceName);
+    } finally {
+      await new Client({ connection }).workflow
+        .getHandle(ingestionWorkflowId(serviceName))
+        .terminate('test over')
+        .catch(() => undefined);
+      await connection.close();
+    }
+  });
+
+  it('ingest with no cluster configured: runs locally like `metadata ingest` and prints the summary', async () => {
+    const om = await getOpenMetadata();
+    const { fixture, accessKeyId, endpoint } = await isolatedKinesis();
+    await fixture.createStreams(['cli.orders', 'cli-events'], 1);
+    await fixture.putRecords('cli.orders', ['{"id":1}']);
+    fixture.close();
+    const serviceName = uniqueName('cli_local');
+    const file = writeConfig('local.yaml', configYaml({ serviceName, accessKeyId, endpoint, omUrl: om.url }));
+
+    const result = await runCli(['ingest', '-c', file], { CLI_TEST_AWS_SECRET: 'cli-secret-value' });
+
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.include(`Workflow Summary: service ${serviceName}`);
+    expect(result.stdout).to.include(
+      'Topics: 2 created, 0 updated, 0 unchanged, 0 skipped, 0 soft-deleted, 0 failed',
+    );
+    expect(result.stdout).to.include('Success %: 100.00 (threshold 90)');
+    expect(om.topicByFqn(`${serviceName}."cli.orders"`)?.sampleData?.messages).to.deep.equal(['{"id":1}']);
+    expect(result.stdout + result.stderr).to.not.include('cli-secret-value');
+  });
+
+  it('input + `temporal workflow start --input-file`: the Temporal CLI starts a run that ingests', async () => {
+    const [temporal, om] = await Promise.all([getTemporal(), getOpenMetadata()]);
+    const { fixture, accessKeyId, endpoint } = await isolatedKinesis();
+    await fixture.createStreams(['via.temporal.cli'], 1);
+    fixture.close();
+    const serviceName = uniqueName('temporal_cli');
+    const file = writeConfig(
+      'for-temporal.yaml',
+      configYaml({ serviceName, accessKeyId, endpoint, omUrl: om.url }),
+    );
+    const printed = await runCli(['input', '-c', file], { CLI_TEST_AWS_SECRET: 'resolved-by-the-worker' });
+    expect(printed.code, printed.stderr).to.equal(0);
+    expect(printed.stdout)
+      .to.include('"awsSecretAccessKey": "${CLI_TEST_AWS_SECRET}"')
+      .and.not.include('resolved-by-the-worker');
+    const inputFile = writeConfig('run.json', printed.stdout);
+
+    const worker = await startTestWorker({ env: { CLI_TEST_AWS_SECRET: 'resolved-by-the-worker' } });
+    try {
+      const workflowId = ingestionWorkflowId(serviceName);
+      const started = await new Promise<CliResult>((resolve) => {
+        execFile(
+          resolveTemporalCli().path,
+          [
+            'workflow',
+            'start',
+            '--address',
+            temporal.address,
+            '--type',
+            'kinesisMetadataIngestion',
+            '--task-queue',
+            worker.taskQueue,
+            '--workflow-id',
+            workflowId,
+            '--input-file',
+            inputFile,
+          ],
+          (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }),
+        );
+      });
+      expect(started.code, started.stderr).to.equal(0);
+      const summary = (await worker.client.workflow.getHandle(workflowId).result()) as IngestionSummary;
+      expect(summary).to.include({ serviceName, created: 1, failed: 0 });
+      expect(om.topicByFqn(`${serviceName}."via.temporal.cli"`)).to.not.equal(undefined);
+    } finally {
+      await worker.stop();
+    }
+  });
+});

@@ -1,0 +1,42 @@
+// Reads whole workflow histories (a run and its batch children) for assertions on what
+// Temporal stored: sizes, activity inputs and results, and the absence of secrets.
+import type { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
+
+export interface StoredHistory {
+  workflowId: string;
+  events: number;
+  bytes: number;
+  /** The history as JSON text, payloads decoded from base64 where they are JSON. */
+  text: string;
+}
+
+/** The histories of a run's workflow and of every child it started (recursively). */
+export async function runHistories(client: Client, workflowId: string): Promise<StoredHistory[]> {
+  const histories: StoredHistory[] = [];
+  const pending = [workflowId];
+  while (pending.length > 0) {
+    const id = pending.shift() as string;
+    const history = await client.workflow.getHandle(id).fetchHistory();
+    const events = history.events ?? [];
+    for (const event of events) {
+      const child = event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+      if (child) pending.push(child);
+    }
+    const bytes = temporal.api.history.v1.History.encode(history).finish().length;
+    histories.push({ workflowId: id, events: events.length, bytes, text: decodePayloads(history) });
+  }
+  return histories;
+}
+
+function decodePayloads(value: unknown): string {
+  // Protobuf messages serialise their bytes fields as base64 (toJSON runs before a replacer):
+  // decode payload data so that the text holds what was stored, both raw and decoded.
+  const raw = JSON.stringify(value);
+  const decoded = JSON.stringify(value, (key, field: unknown) =>
+    key === 'data' && typeof field === 'string' ? Buffer.from(field, 'base64').toString('utf8') : field,
+  );
+  return `${raw}\n${decoded}`;
+}

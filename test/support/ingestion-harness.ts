@@ -1,0 +1,158 @@
+// Runs the product's real worker and workflows against the test stack: one worker per test
+// file on its own task queue, configs built per test, one isolated Kinesis account per test.
+import { randomInt } from 'node:crypto';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { ActivityDependencies } from '../../activities/index.js';
+import { destroyAwsClients } from '../../activities/aws/aws-clients.js';
+import {
+  INGESTION_WORKFLOW_TYPE,
+  type IngestionRunInput,
+  type IngestionRunOptions,
+} from '../../common/run-input.js';
+import type { IngestionSummary } from '../../common/summary.js';
+import { KinesisFixture } from '../../devstack/kinesis-fixture.js';
+import { createIngestionWorker } from '../../worker/create-worker.js';
+import { getKinesisLocal, getOpenMetadata, getTemporal } from './global-stack.js';
+
+export const TEST_REGION = 'us-east-1';
+
+// The SDK's Node 20 end-of-support notice is for maintainers (see bin/om-kinesis.js), not test output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+// Workers in tests log errors only (expected run failures are asserted, not printed).
+try {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+} catch {
+  // Already installed by another test module of this process.
+}
+
+/** A 12-digit access key id: kinesis-local keeps each such "account" apart from the others. */
+export function newKinesisAccount(): string {
+  return String(randomInt(100_000_000_000, 999_999_999_999));
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomInt(1_000_000).toString(36)}`;
+}
+
+export interface RunningWorker {
+  taskQueue: string;
+  client: Client;
+  stop(): Promise<void>;
+}
+
+/** Starts a worker of the product on a fresh task queue of the test Temporal server. */
+export async function startTestWorker(
+  activities: ActivityDependencies,
+  extra: { taskQueue?: string } = {},
+): Promise<RunningWorker> {
+  const temporal = await getTemporal();
+  const taskQueue = extra.taskQueue ?? uniqueName('tq');
+  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+  let worker: Worker;
+  try {
+    worker = await createIngestionWorker({ connection: nativeConnection, taskQueue, activities });
+  } catch (error) {
+    await nativeConnection.close();
+    throw error;
+  }
+  const running = worker.run();
+  const connection = await Connection.connect({ address: temporal.address });
+  return {
+    taskQueue,
+    client: new Client({ connection }),
+    async stop() {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      destroyAwsClients();
+    },
+  };
+}
+
+export interface TestConfigOptions {
+  serviceName: string;
+  accessKeyId: string;
+  /** Written into the config as-is: pass `${VAR}` to test resolution on the worker. */
+  secretAccessKey?: string;
+  kinesisEndpoint: string;
+  openMetadataUrl: string;
+  jwtToken?: string;
+  filter?: { includes?: string[]; excludes?: string[] };
+  generateSampleData?: boolean;
+  markDeletedTopics?: boolean;
+  assumeRoleArn?: string;
+}
+
+/** The ingestion YAML of a test, as the JSON document the workflow takes. */
+export function testConfigDocument(options: TestConfigOptions): Record<string, unknown> {
+  const sourceConfig: Record<string, unknown> = { type: 'MessagingMetadata' };
+  if (options.filter) sourceConfig.topicFilterPattern = options.filter;
+  if (options.generateSampleData !== undefined) sourceConfig.generateSampleData = options.generateSampleData;
+  if (options.markDeletedTopics !== undefined) sourceConfig.markDeletedTopics = options.markDeletedTopics;
+  return {
+    source: {
+      type: 'kinesis',
+      serviceName: options.serviceName,
+      serviceConnection: {
+        config: {
+          type: 'Kinesis',
+          awsConfig: {
+            awsAccessKeyId: options.accessKeyId,
+            awsSecretAccessKey: options.secretAccessKey ?? '${TEST_AWS_SECRET_ACCESS_KEY}',
+            awsRegion: TEST_REGION,
+            endPointURL: options.kinesisEndpoint,
+            ...(options.assumeRoleArn ? { assumeRoleArn: options.assumeRoleArn } : {}),
+          },
+        },
+      },
+      sourceConfig: { config: sourceConfig },
+    },
+    sink: { type: 'metadata-rest', config: {} },
+    workflowConfig: {
+      loggerLevel: 'INFO',
+      openMetadataServerConfig: {
+        hostPort: options.openMetadataUrl,
+        authProvider: options.jwtToken ? 'openmetadata' : 'no-auth',
+        ...(options.jwtToken ? { securityConfig: { jwtToken: options.jwtToken } } : {}),
+      },
+    },
+  };
+}
+
+/** Starts a run and waits for its summary. */
+export async function runIngestion(
+  worker: RunningWorker,
+  config: Record<string, unknown>,
+  options: IngestionRunOptions = {},
+  workflowId = uniqueName('ingest'),
+): Promise<{ summary: IngestionSummary; handle: WorkflowHandle }> {
+  const input: IngestionRunInput = { config, options };
+  const handle = await worker.client.workflow.start(INGESTION_WORKFLOW_TYPE, {
+    taskQueue: worker.taskQueue,
+    workflowId,
+    args: [input],
+  });
+  return { summary: (await handle.result()) as IngestionSummary, handle };
+}
+
+/** A Kinesis account of its own on the shared kinesis-local, and the stack's endpoints. */
+export async function isolatedKinesis(): Promise<{
+  fixture: KinesisFixture;
+  accessKeyId: string;
+  endpoint: string;
+}> {
+  const kinesis = await getKinesisLocal();
+  const accessKeyId = newKinesisAccount();
+  const fixture = new KinesisFixture({
+    endpoint: kinesis.endpoint,
+    region: TEST_REGION,
+    accessKeyId,
+    secretAccessKey: 'test-secret',
+  });
+  return { fixture, accessKeyId, endpoint: kinesis.endpoint };
+}
+
+export { getOpenMetadata };

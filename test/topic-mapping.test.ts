@@ -1,0 +1,100 @@
+import { expect } from 'chai';
+import type { StreamFacts } from '../common/stream-facts.js';
+import {
+  changedTopicFields,
+  toCreateTopicRequest,
+  topicFqn,
+  UnmappableStreamError,
+} from '../common/topic-mapping.js';
+
+const facts: StreamFacts = {
+  name: 'orders.v1',
+  arn: 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders.v1',
+  status: 'ACTIVE',
+  mode: 'ON_DEMAND',
+  retentionPeriodHours: 168,
+  openShardCount: 4,
+  closedShardCount: 2,
+  consumerCount: 1,
+  encryptionType: 'KMS',
+  createdAt: '2024-01-02T03:04:05.000Z',
+};
+
+describe('toCreateTopicRequest', () => {
+  it('maps a stream to the CreateTopic OpenMetadata 1.3 accepts', () => {
+    expect(toCreateTopicRequest(facts, 'svc', 'eu-west-1')).to.deep.equal({
+      name: 'orders.v1',
+      service: 'svc',
+      partitions: 4,
+      retentionTime: 168 * 3_600_000,
+      maximumMessageSize: 1_000_000,
+      sourceUrl:
+        'https://eu-west-1.console.aws.amazon.com/kinesis/home?region=eu-west-1#/streams/details/orders.v1/monitoring',
+      topicConfig: {
+        streamArn: 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders.v1',
+        streamMode: 'ON_DEMAND',
+        encryptionType: 'KMS',
+        openShardCount: 4,
+        consumerCount: 1,
+        streamCreationTimestamp: '2024-01-02T03:04:05.000Z',
+      },
+    });
+  });
+
+  it('uses a larger record limit when the stream reports one', () => {
+    expect(
+      toCreateTopicRequest({ ...facts, maxRecordSizeInKiB: 10_240 }, 'svc', 'eu-west-1').maximumMessageSize,
+    ).to.equal(10_485_760);
+    expect(
+      toCreateTopicRequest({ ...facts, maxRecordSizeInKiB: 512 }, 'svc', 'eu-west-1').maximumMessageSize,
+    ).to.equal(1_000_000);
+  });
+
+  it('refuses a stream without open shards instead of sending partitions 0', () => {
+    expect(() =>
+      toCreateTopicRequest({ ...facts, openShardCount: 0, status: 'DELETING' }, 'svc', 'eu-west-1'),
+    )
+      .to.throw(UnmappableStreamError)
+      .with.property(
+        'message',
+        'stream orders.v1 has no open shards (status DELETING); its topic is left as it is until it has',
+      );
+  });
+});
+
+describe('topicFqn', () => {
+  it('quotes parts that contain dots', () => {
+    expect(topicFqn('svc', 'plain')).to.equal('svc.plain');
+    expect(topicFqn('svc', 'orders.v1')).to.equal('svc."orders.v1"');
+    expect(topicFqn('my.svc', 'a.b')).to.equal('"my.svc"."a.b"');
+  });
+});
+
+describe('changedTopicFields', () => {
+  const request = toCreateTopicRequest(facts, 'svc', 'eu-west-1');
+  const stored = {
+    ...request,
+    service: { id: 'x', name: 'svc' },
+    id: 'id',
+    version: 0.1,
+    description: 'set by a user',
+  };
+
+  it('is empty when every owned field matches, whatever else the stored topic has', () => {
+    expect(changedTopicFields(request, stored)).to.deep.equal([]);
+    expect(changedTopicFields(request, { ...stored, topicConfig: { ...request.topicConfig } })).to.deep.equal(
+      [],
+    );
+  });
+
+  it('names the fields that differ', () => {
+    expect(
+      changedTopicFields(request, {
+        ...stored,
+        partitions: 3,
+        topicConfig: { ...request.topicConfig, openShardCount: 3 },
+      }),
+    ).to.deep.equal(['partitions', 'topicConfig']);
+    expect(changedTopicFields(request, { ...stored, sourceUrl: undefined })).to.deep.equal(['sourceUrl']);
+  });
+});
