@@ -1,12 +1,12 @@
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { heartbeat, log } from '@temporalio/activity';
+import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import type {
   AwsIdentity,
   SampleDataResult,
   ServiceUpsertResult,
+  StreamBatchCursor,
   StreamBatchListing,
-  StreamListingCursor,
   SweepResult,
   TopicUpsertResult,
 } from '../common/activity-results.js';
@@ -33,13 +33,18 @@ import {
 import { isSealed } from '../common/sealed-secrets.js';
 import { awsClientsFor, type AwsClientOptions, type AwsClients } from './aws/aws-clients.js';
 import { classifyAwsError } from './aws/aws-errors.js';
-import { describeStreamFacts, listAllStreamNames, listStreamNamesPage } from './aws/kinesis-listing.js';
+import {
+  describeStreamFacts,
+  listAllStreamNames,
+  listStreamNamesPage,
+  type StreamListingCursor,
+} from './aws/kinesis-listing.js';
 import { sampleStreamMessages } from './aws/shard-sampling.js';
 import { InvalidRunInputError, OpenMetadataVersionMismatchError, toActivityFailure } from './errors.js';
 import { OpenMetadataClient } from './openmetadata/openmetadata-client.js';
 import { toCreateMessagingServiceRequest } from './openmetadata/service-request.js';
 import { environmentReference } from '../common/secret-references.js';
-import { resolveJwtToken, resolveSecret, type SecretSources } from './secrets.js';
+import { resolveSecretField, secretFieldsOf, type SecretSources } from './secrets.js';
 
 export interface ActivityDependencies extends SecretSources {
   aws?: AwsClientOptions;
@@ -55,24 +60,22 @@ export interface ActivityDependencies extends SecretSources {
 export function createActivities(deps: ActivityDependencies) {
   const clientsOf = (ctx: RunContext): AwsClients => awsClientsFor(ctx.config.aws, deps, deps.aws);
 
-  const openMetadataOf = (ctx: RunContext): { client: OpenMetadataClient; secrets: string[] } => {
+  const openMetadataOf = (ctx: RunContext): OpenMetadataClient => {
     const om = ctx.config.openMetadata;
-    const token =
-      om.authProvider === 'no-auth' || !om.jwtToken
-        ? undefined
-        : resolveJwtToken(
-            om.jwtToken,
-            'workflowConfig.openMetadataServerConfig.securityConfig.jwtToken',
-            deps,
-          );
-    const client = new OpenMetadataClient({
+    let token: string | undefined;
+    const extraHeaders: Record<string, string> = {};
+    for (const secret of secretFieldsOf(ctx.config)) {
+      if (secret.kind === 'token') token = resolveSecretField(secret, deps);
+      if (secret.kind === 'header' && secret.header)
+        extraHeaders[secret.header] = resolveSecretField(secret, deps);
+    }
+    return new OpenMetadataClient({
       hostPort: om.hostPort,
-      extraHeaders: om.extraHeaders,
+      extraHeaders,
       verifySSL: om.verifySSL,
       ...(token ? { jwtToken: token } : {}),
       ...(om.caCertificate ? { caCertificate: om.caCertificate } : {}),
     });
-    return { client, secrets: token ? [token] : [] };
   };
 
   /** Runs an activity body, converting its failure at the boundary (secrets redacted). */
@@ -84,11 +87,12 @@ export function createActivities(deps: ActivityDependencies) {
     }
   }
 
+  /** The resolved values of every secret of the run (token files read), to scrub from messages. */
   function knownSecrets(ctx: RunContext): string[] {
     const secrets: string[] = [];
-    for (const [value, field] of secretFieldsOf(ctx)) {
+    for (const secret of secretFieldsOf(ctx.config)) {
       try {
-        secrets.push(resolveSecret(value, field, deps));
+        secrets.push(resolveSecretField(secret, deps));
       } catch {
         // An unresolvable secret cannot appear in a message either.
       }
@@ -114,16 +118,18 @@ export function createActivities(deps: ActivityDependencies) {
         }
         const ctx: RunContext = { config, options: normalizeRunOptions(input.options) };
         const warnings = result.warnings.map(formatConfigIssue);
-        for (const [value, field] of secretFieldsOf(ctx)) {
+        for (const secret of secretFieldsOf(ctx.config)) {
           // Resolving now makes a missing variable or key fail the run at once, not per stream.
-          resolveSecret(value, field, deps);
+          resolveSecretField(secret, deps);
+          const plaintext = environmentReference(secret.value) === undefined && !isSealed(secret.value);
           if (
-            environmentReference(value) === undefined &&
-            !isSealed(value) &&
-            !field.endsWith('awsAccessKeyId')
+            plaintext &&
+            (secret.field.endsWith('awsSecretAccessKey') ||
+              secret.field.endsWith('awsSessionToken') ||
+              secret.kind === 'token')
           ) {
             warnings.push(
-              `${field} was given in plaintext in the run input, so it is stored in this run's Temporal history: reference an environment variable of the workers (\${NAME}) or start runs with om-kinesis, which seals it`,
+              `${secret.field} was given in plaintext in the run input, so it is stored in this run's Temporal history: reference an environment variable of the workers (\${NAME}) or start runs with om-kinesis, which seals it`,
             );
           }
         }
@@ -146,7 +152,7 @@ export function createActivities(deps: ActivityDependencies) {
 
     async checkOpenMetadata(ctx: RunContext): Promise<{ version: string }> {
       return boundary(ctx, async () => {
-        const { client } = openMetadataOf(ctx);
+        const client = openMetadataOf(ctx);
         const version = await client.serverVersion();
         if (ctx.config.openMetadata.enableVersionValidation && !isSupportedServerVersion(version)) {
           throw new OpenMetadataVersionMismatchError(
@@ -172,7 +178,7 @@ export function createActivities(deps: ActivityDependencies) {
     async upsertMessagingService(ctx: RunContext): Promise<ServiceUpsertResult> {
       return boundary(ctx, async () => {
         const serviceFqn = quoteFqnPart(ctx.config.serviceName);
-        const { client } = openMetadataOf(ctx);
+        const client = openMetadataOf(ctx);
         if (ctx.options.dryRun) {
           const existing = await client.messagingServiceByName(serviceFqn);
           return { serviceFqn, outcome: existing ? 'unchanged' : 'created' };
@@ -188,25 +194,34 @@ export function createActivities(deps: ActivityDependencies) {
       });
     },
 
-    /** Lists stream names from `cursor` until a batch of kept names is full or the listing ends. */
-    async listStreamsBatch(ctx: RunContext, cursor?: StreamListingCursor): Promise<StreamBatchListing> {
+    /**
+     * Lists stream names after `cursor` until `batchSize` names are kept or the listing ends.
+     * Tokens are followed within this call only; the returned cursor is the last name consumed.
+     */
+    async listStreamsBatch(ctx: RunContext, cursor?: StreamBatchCursor): Promise<StreamBatchListing> {
       return boundary(ctx, async () => {
         const { kinesis } = clientsOf(ctx);
         const keep = compileFilterPattern(ctx.config.filter);
         const listing: StreamBatchListing = { names: [], seen: 0, filtered: 0 };
-        let next = cursor;
-        do {
-          const page = await listStreamNamesPage(kinesis, next, deps.pageSizes?.streams);
-          for (const name of page.names) {
+        let pageCursor: StreamListingCursor | undefined = cursor
+          ? { afterName: cursor.afterName }
+          : undefined;
+        for (;;) {
+          const page = await listStreamNamesPage(kinesis, pageCursor, deps.pageSizes?.streams);
+          for (const [index, name] of page.names.entries()) {
             listing.seen += 1;
             if (keep(name)) listing.names.push(name);
             else listing.filtered += 1;
+            if (listing.names.length >= ctx.options.batchSize) {
+              const listingEndsHere = !page.next && index === page.names.length - 1;
+              if (!listingEndsHere) listing.next = { afterName: name };
+              return listing;
+            }
           }
-          next = page.next;
+          if (!page.next) return listing;
+          pageCursor = page.next;
           heartbeat();
-        } while (next && listing.names.length < ctx.options.batchSize);
-        if (next) listing.next = next;
-        return listing;
+        }
       });
     },
 
@@ -226,7 +241,7 @@ export function createActivities(deps: ActivityDependencies) {
             return { outcome: 'skipped', changedFields: [], reason: error.message };
           throw error;
         }
-        const { client } = openMetadataOf(ctx);
+        const client = openMetadataOf(ctx);
         const fqn = topicFqn(ctx.config.serviceName, facts.name);
         let stored = await client.topicByFqn(fqn, { include: 'all' });
         if (ctx.options.dryRun) {
@@ -274,11 +289,12 @@ export function createActivities(deps: ActivityDependencies) {
         const messages = await sampleStreamMessages(clientsOf(ctx).kinesis, streamName, limits, () =>
           heartbeat(),
         );
-        if (messages.length === 0 || ctx.options.dryRun || !topicId)
-          return { messages: messages.length, written: false };
-        const { client } = openMetadataOf(ctx);
-        const stored = await client.sampleData(topicId);
+        if (messages.length === 0) return { messages: 0, written: false };
+        const client = openMetadataOf(ctx);
+        const stored = topicId ? await client.sampleData(topicId) : undefined;
         if (stored && sameMessages(stored, messages)) return { messages: messages.length, written: false };
+        // In a dry run, `written` says that it would be written.
+        if (ctx.options.dryRun || !topicId) return { messages: messages.length, written: ctx.options.dryRun };
         await client.putSampleData(topicId, messages);
         return { messages: messages.length, written: true };
       });
@@ -298,18 +314,21 @@ export function createActivities(deps: ActivityDependencies) {
           deps.pageSizes?.streams,
         );
         const live = new Set(names.filter(keep));
-        const { client } = openMetadataOf(ctx);
+        const client = openMetadataOf(ctx);
         const stale: Array<{ id: string; name: string }> = [];
         for await (const page of client.topicsOfService(serviceFqn, { include: 'non-deleted', limit: 500 })) {
           for (const topic of page) if (!live.has(topic.name)) stale.push({ id: topic.id, name: topic.name });
           heartbeat();
         }
-        const result: SweepResult = { deleted: 0, names: [] };
+        // A retried sweep lists again (deleted topics no longer appear) and keeps counting from
+        // what earlier attempts deleted, carried in their heartbeats.
+        const earlier = activityInfo().heartbeatDetails as SweepResult | undefined;
+        const result: SweepResult = { deleted: earlier?.deleted ?? 0, names: [...(earlier?.names ?? [])] };
         for (const topic of stale) {
           if (!ctx.options.dryRun) await client.deleteTopic(topic.id);
           result.deleted += 1;
           if (result.names.length < 100) result.names.push(topic.name);
-          heartbeat();
+          heartbeat(result);
         }
         if (result.deleted > 0)
           log.info('stale topics soft-deleted', {
@@ -324,17 +343,6 @@ export function createActivities(deps: ActivityDependencies) {
 }
 
 export type IngestionActivities = ReturnType<typeof createActivities>;
-
-function secretFieldsOf(ctx: RunContext): Array<[string, string]> {
-  const aws = ctx.config.aws;
-  const fields: Array<[string | undefined, string]> = [
-    [aws.awsAccessKeyId, 'source.serviceConnection.config.awsConfig.awsAccessKeyId'],
-    [aws.awsSecretAccessKey, 'source.serviceConnection.config.awsConfig.awsSecretAccessKey'],
-    [aws.awsSessionToken, 'source.serviceConnection.config.awsConfig.awsSessionToken'],
-    [ctx.config.openMetadata.jwtToken, 'workflowConfig.openMetadataServerConfig.securityConfig.jwtToken'],
-  ];
-  return fields.filter((f): f is [string, string] => typeof f[0] === 'string' && f[0] !== '');
-}
 
 function isSupportedServerVersion(version: string): boolean {
   const [major, minor] = version.split('.').map((part) => Number.parseInt(part, 10));

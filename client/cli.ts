@@ -4,9 +4,15 @@ import type { InputCommandOptions } from './commands/input.js';
 import { CliExit, EXIT_RUN_FAILED } from './commands/shared.js';
 import type { WorkerCommandOptions } from './commands/worker.js';
 
-function positiveInteger(value: string): number {
+function wholeNumber(value: string): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new InvalidArgumentError('expected a whole number');
+  return parsed;
+}
+
+function positiveInteger(value: string): number {
+  const parsed = wholeNumber(value);
+  if (parsed < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
   return parsed;
 }
 
@@ -36,7 +42,7 @@ export function buildProgram(): Command {
       .requiredOption('-c, --config <file>', 'the YAML you give `metadata ingest -c`'),
   )
     .option('--dry-run', 'compute everything, write nothing to OpenMetadata, print what would be written')
-    .option('--sample-size <n>', 'most sample messages per topic (default 50)', positiveInteger)
+    .option('--sample-size <n>', 'most sample messages per topic (default 50)', wholeNumber)
     .option('--stream-concurrency <n>', 'streams processed at once per batch (default 10)', positiveInteger)
     .option('--batch-size <n>', 'streams per batch workflow (default 200)', positiveInteger)
     .option('--no-wait', 'with a cluster: start the run and return without waiting for it')
@@ -60,7 +66,7 @@ export function buildProgram(): Command {
     .description('print the workflow input `ingest` would send (for `temporal workflow start --input-file`)')
     .requiredOption('-c, --config <file>', 'the YAML you give `metadata ingest -c`')
     .option('--dry-run', 'make it a dry run')
-    .option('--sample-size <n>', 'most sample messages per topic (default 50)', positiveInteger)
+    .option('--sample-size <n>', 'most sample messages per topic (default 50)', wholeNumber)
     .action(async (options: InputCommandOptions) => {
       const { inputCommand } = await import('./commands/input.js');
       await inputCommand(options);

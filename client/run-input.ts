@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { isAbsolute } from 'node:path';
 import {
   expandEnvironmentVariables,
   parseIngestionConfig,
@@ -6,15 +6,17 @@ import {
   type IngestionConfig,
 } from '../common/config/index.js';
 import type { IngestionRunInput, IngestionRunOptions } from '../common/run-input.js';
-import { sealSecret } from '../common/sealed-secrets.js';
+import { parseYamlText } from '../common/config/yaml-document.js';
+import { sealSecret, secretBinding } from '../common/sealed-secrets.js';
 import { environmentReference } from '../common/secret-references.js';
 
-/** YAML paths whose values must never reach Temporal history in plaintext. */
-export const SECRET_PATHS = [
+/** YAML paths of secrets that must never reach Temporal history in plaintext. */
+const AWS_SECRET_PATHS = [
   ['source', 'serviceConnection', 'config', 'awsConfig', 'awsSecretAccessKey'],
   ['source', 'serviceConnection', 'config', 'awsConfig', 'awsSessionToken'],
-  ['workflowConfig', 'openMetadataServerConfig', 'securityConfig', 'jwtToken'],
 ] as const;
+const TOKEN_PATH = ['workflowConfig', 'openMetadataServerConfig', 'securityConfig', 'jwtToken'] as const;
+const HEADERS_PATH = ['workflowConfig', 'openMetadataServerConfig', 'extraHeaders'] as const;
 
 export interface RunInputResult {
   input?: IngestionRunInput;
@@ -26,8 +28,9 @@ export interface RunInputResult {
 /**
  * Builds the workflow input from the YAML a user gives `metadata ingest`: validated like the
  * official loader (environment expanded), then every secret made safe for history. With a
- * sealing key, secrets are sealed for the workers; without one, a secret must be an
- * environment variable reference, which is passed on for the workers to resolve.
+ * sealing key, secrets are sealed for the workers (bound to their field, and the token and
+ * headers to the OpenMetadata server); without one, a secret must be an environment variable
+ * reference, which is passed on for the workers to resolve.
  */
 export function buildRunInput(
   text: string,
@@ -43,17 +46,34 @@ export function buildRunInput(
     ...(options.fileName ? { fileName: options.fileName } : {}),
   });
   if (!parsed.config || parsed.errors.length > 0) return { errors: parsed.errors, warnings: parsed.warnings };
-  const document = parseYaml(expandEnvironmentVariables(text, options.env)) as Record<string, unknown>;
-  const raw = parseYaml(text) as Record<string, unknown>;
+  const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  // Parsed as the validator parsed it (YAML 1.1, like the official loader).
+  const document = yamlDocument(expandEnvironmentVariables(source, options.env));
+  const raw = yamlDocument(source);
+  const server = parsed.config.openMetadata.hostPort;
   const errors: ConfigIssue[] = [];
-  for (const path of SECRET_PATHS) {
+  const warnings = [...parsed.warnings];
+
+  const protect = (
+    path: readonly string[],
+    boundTo: string,
+    literal: 'refuse' | 'keep' | 'keep-if-path',
+  ): void => {
     const value = valueAt(document, path);
-    if (typeof value !== 'string' || value === '') continue;
+    if (typeof value !== 'string' || value === '') return;
     const rawValue = valueAt(raw, path);
     if (options.sealingKey) {
-      setValueAt(document, path, sealSecret(value, options.sealingKey));
+      setValueAt(document, path, sealSecret(value, options.sealingKey, boundTo));
     } else if (typeof rawValue === 'string' && environmentReference(rawValue) !== undefined) {
       setValueAt(document, path, rawValue);
+    } else if (literal === 'keep' || (literal === 'keep-if-path' && isAbsolute(value))) {
+      if (literal === 'keep') {
+        warnings.push({
+          path: path.join('.'),
+          message:
+            'stored in Temporal history as written: if it is a secret, write it as ${NAME} or set OM_KINESIS_SECRETS_KEY so that it is sealed',
+        });
+      }
     } else {
       errors.push({
         path: path.join('.'),
@@ -61,13 +81,29 @@ export function buildRunInput(
           'a literal secret would be stored in Temporal history: write it as an environment variable reference the workers can resolve (${NAME}), or set OM_KINESIS_SECRETS_KEY for the CLI and every worker so that it is sealed',
       });
     }
+  };
+
+  for (const path of AWS_SECRET_PATHS) protect(path, path.join('.'), 'refuse');
+  // A token may also be the absolute path of a file holding it, on the workers.
+  protect(TOKEN_PATH, secretBinding(TOKEN_PATH.join('.'), server), 'keep-if-path');
+  const headers = valueAt(document, HEADERS_PATH);
+  if (headers && typeof headers === 'object') {
+    for (const name of Object.keys(headers)) {
+      const path = [...HEADERS_PATH, name];
+      protect(path, secretBinding(path.join('.'), server), 'keep');
+    }
   }
-  if (errors.length > 0) return { errors, warnings: parsed.warnings };
+  if (errors.length > 0) return { errors, warnings };
   const input: IngestionRunInput = {
     config: document,
     ...(options.runOptions ? { options: options.runOptions } : {}),
   };
-  return { input, config: parsed.config, errors: [], warnings: parsed.warnings };
+  return { input, config: parsed.config, errors: [], warnings };
+}
+
+function yamlDocument(text: string): Record<string, unknown> {
+  const parsed = parseYamlText(text);
+  return (parsed.ok ? parsed.document : {}) as Record<string, unknown>;
 }
 
 function valueAt(document: unknown, path: readonly string[]): unknown {

@@ -1,9 +1,11 @@
 /**
- * Where a stream listing resumes. Servers that return `NextToken` (AWS since 2022) are followed
- * by token; servers that only say `HasMoreStreams` (older APIs, kinesis-local) by the last name
- * seen. Plain JSON: it travels between activities through workflow history.
+ * Where the next batch of a stream listing starts: after the last name the previous batch
+ * consumed. Not a NextToken: tokens expire (ExpiredNextTokenException), and the next batch may
+ * be listed minutes later, so they are followed within one activity call only.
  */
-export type StreamListingCursor = { nextToken: string } | { afterName: string };
+export interface StreamBatchCursor {
+  afterName: string;
+}
 
 export interface AwsIdentity {
   assumedRole: boolean;
@@ -23,7 +25,7 @@ export interface StreamBatchListing {
   seen: number;
   filtered: number;
   /** Absent when the listing is complete. */
-  next?: StreamListingCursor;
+  next?: StreamBatchCursor;
 }
 
 export interface TopicUpsertResult {

@@ -16,6 +16,10 @@ export interface IngestionSummary {
   /** Streams that could not be ingested. `failures` lists the first of them. */
   failed: number;
   failures: StreamFailure[];
+  /** Failures reading Kinesis (streams that could not be described). */
+  sourceErrors: number;
+  /** Failed writes to OpenMetadata: topics, sample data, the sweep. */
+  sinkErrors: number;
   /** Things that went wrong without failing a stream (e.g. sampling denied); `warnings` lists the first. */
   warningCount: number;
   warnings: RunWarning[];
@@ -57,7 +61,8 @@ export type IngestionStep =
   | 'describeStream'
   | 'upsertTopic'
   | 'sampleData'
-  | 'sweepStaleTopics';
+  | 'sweepStaleTopics'
+  | 'batch';
 
 /** Kept in full up to this many; the counts stay exact beyond it. */
 export const MAX_LISTED_FAILURES = 100;
@@ -72,6 +77,8 @@ export interface BatchResult {
   skipped: number;
   failed: number;
   failures: StreamFailure[];
+  sourceErrors: number;
+  sinkErrors: number;
   warnings: RunWarning[];
   warningCount: number;
   sampleMessages: number;
@@ -87,6 +94,8 @@ export function emptyBatchResult(): BatchResult {
     skipped: 0,
     failed: 0,
     failures: [],
+    sourceErrors: 0,
+    sinkErrors: 0,
     warnings: [],
     warningCount: 0,
     sampleMessages: 0,

@@ -35,6 +35,8 @@ export function toCreateTopicRequest(
       `stream ${facts.name} has no open shards (status ${facts.status}); its topic is left as it is until it has`,
     );
   }
+  // AWS reports MaxRecordSizeInKiB 1024 for streams with the classic limit: only a limit above
+  // 1 MiB (a stream configured for larger records) replaces the 1,000,000 OpenMetadata shows.
   const recordLimitBytes = (facts.maxRecordSizeInKiB ?? 0) * 1024;
   const topicConfig: Record<string, string | number> = {
     streamArn: facts.arn,
@@ -49,7 +51,7 @@ export function toCreateTopicRequest(
     service: serviceFqn,
     partitions: facts.openShardCount,
     retentionTime: facts.retentionPeriodHours * MILLISECONDS_PER_HOUR,
-    maximumMessageSize: Math.max(DEFAULT_MAXIMUM_MESSAGE_SIZE, recordLimitBytes),
+    maximumMessageSize: recordLimitBytes > 1024 * 1024 ? recordLimitBytes : DEFAULT_MAXIMUM_MESSAGE_SIZE,
     sourceUrl: kinesisConsoleUrl(region, facts.name),
     topicConfig,
   };

@@ -80,6 +80,8 @@ export function createKinesisClient(options: KinesisClientOptions): KinesisClien
     requestHandler: new NodeHttpHandler({
       connectionTimeout: 2_000,
       requestTimeout: options.requestTimeoutMs ?? 30_000,
+      // Without it a request past its timeout only logs a warning and keeps waiting.
+      throwOnRequestTimeout: true,
     }),
     maxAttempts: options.maxAttempts ?? 3,
   });

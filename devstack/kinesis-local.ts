@@ -5,6 +5,8 @@
 // id uses the default account `000000000000`. Tests can therefore isolate their streams from
 // each other's by signing with their own 12-digit "access key id" (see KinesisFixture's
 // `accessKeyId`), without starting another server.
+//
+// kinesis-local has no setting for its bind address: it listens on all interfaces.
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { createRequire } from 'node:module';
 import path from 'node:path';

@@ -78,6 +78,7 @@ export class ProcessNotReadyError extends Error {
   }
 }
 
+const EXITED = Symbol('exited');
 const running = new Map<number, ManagedProcess>();
 let handlersInstalled = false;
 
@@ -177,11 +178,15 @@ export async function waitUntilReady(
     expiryTimer = setTimeout(() => reject(new Error(`readiness check timed out`)), options.timeoutMs);
   });
   expired.catch(() => undefined);
+  const exitedNotice = proc.exited.then(() => EXITED);
   try {
     for (;;) {
       if (proc.exit) break;
       try {
-        if ((await Promise.race([probe(), expired])) !== false) return;
+        // An exit ends the wait at once, even while a probe hangs.
+        const outcome = await Promise.race([probe(), expired, exitedNotice]);
+        if (outcome === EXITED) break;
+        if (outcome !== false) return;
         lastError = undefined;
       } catch (error) {
         lastError = error;

@@ -80,7 +80,10 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
     expect(summary.sampleMessages).to.equal(textRecords.length + 3 + splitBefore.length + splitAfter.length);
 
     const servicePut = om.requests.find(
-      (r) => r.method === 'PUT' && r.path === '/api/v1/services/messagingServices',
+      (r) =>
+        r.method === 'PUT' &&
+        r.path === '/api/v1/services/messagingServices' &&
+        (r.body as { name?: string }).name === serviceName,
     );
     expect(servicePut?.body).to.deep.equal({
       name: serviceName,
@@ -136,7 +139,7 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
     const histories = await runHistories(worker.client, handle.workflowId);
     expect(histories.map((h) => h.workflowId)).to.deep.equal([
       handle.workflowId,
-      `${handle.workflowId}/batch-0`,
+      `${handle.workflowId}/${handle.firstExecutionRunId}/batch-0`,
     ]);
     const allHistory = histories.map((h) => h.text).join('\n');
     expect(allHistory, 'a filtered stream costs no per-stream activity').to.not.include('_tmp_scratch');

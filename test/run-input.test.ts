@@ -67,10 +67,47 @@ describe('buildRunInput', () => {
     expect(JSON.stringify(result.input))
       .to.not.include('literal-aws-secret')
       .and.not.include('env-jwt-token-1');
-    expect(resolveSecret(String(sealed.aws), 'f', { env: {}, sealingKey: key })).to.equal(
-      'literal-aws-secret',
+    const awsField = 'source.serviceConnection.config.awsConfig.awsSecretAccessKey';
+    const tokenField = 'workflowConfig.openMetadataServerConfig.securityConfig.jwtToken';
+    const server = 'http://localhost:8585/api';
+    const sources = { env: {}, sealingKey: key };
+    expect(resolveSecret(String(sealed.aws), awsField, sources)).to.equal('literal-aws-secret');
+    expect(resolveSecret(String(sealed.jwt), tokenField, sources, `${tokenField}@${server}`)).to.equal(
+      'env-jwt-token-1',
     );
-    expect(resolveSecret(String(sealed.jwt), 'f', { env: {}, sealingKey: key })).to.equal('env-jwt-token-1');
+    // A sealed value opens only where it was sealed for: not in another field, not for another server.
+    expect(() => resolveSecret(String(sealed.aws), tokenField, sources, `${tokenField}@${server}`)).to.throw(
+      /only opens in the field \(and for the OpenMetadata server\) it was sealed for/,
+    );
+    expect(() =>
+      resolveSecret(String(sealed.jwt), tokenField, sources, `${tokenField}@https://elsewhere/api`),
+    ).to.throw(/does not open/);
+  });
+
+  it('keeps an absolute token file path and header values as written, with a warning for headers', () => {
+    const text = yaml('${AWS_SECRET}', '/etc/om-kinesis/bot-token').replace(
+      '    authProvider: openmetadata',
+      '    authProvider: openmetadata\n    extraHeaders:\n      X-Team: data-platform',
+    );
+    const result = buildRunInput(text, { env });
+    expect(result.errors).to.deep.equal([]);
+    expect(secretsOf(result.input).jwt).to.equal('/etc/om-kinesis/bot-token');
+    expect(at(result.input, 'config.workflowConfig.openMetadataServerConfig.extraHeaders.X-Team')).to.equal(
+      'data-platform',
+    );
+    expect(result.warnings.map((w) => w.path)).to.include(
+      'workflowConfig.openMetadataServerConfig.extraHeaders.X-Team',
+    );
+  });
+
+  it('parses the document as the validator does (YAML 1.1 booleans stay booleans)', () => {
+    const text = yaml('${AWS_SECRET}', '$OM_JWT').replace(
+      '      type: MessagingMetadata',
+      '      type: MessagingMetadata\n      generateSampleData: yes',
+    );
+    const result = buildRunInput(text, { env });
+    expect(result.errors).to.deep.equal([]);
+    expect(at(result.input, 'config.source.sourceConfig.config.generateSampleData')).to.equal(true);
   });
 
   it('refuses a literal secret when it cannot be sealed, naming the path and the ways out', () => {
@@ -90,12 +127,21 @@ describe('buildRunInput', () => {
 
 describe('sealed secrets', () => {
   it('opens only with the same key', () => {
-    const sealed = sealSecret('s3cr3t', secretsKeyFrom('a passphrase of some length'));
-    expect(openSealedSecret(sealed, secretsKeyFrom('a passphrase of some length'))).to.equal('s3cr3t');
-    expect(() => openSealedSecret(sealed, secretsKeyFrom('another passphrase, also long'))).to.throw(
-      "a sealed secret in the run input does not open with this worker's OM_KINESIS_SECRETS_KEY: the CLI and the workers must share the same key",
+    const sealed = sealSecret('s3cr3t', secretsKeyFrom('a passphrase of some length'), 'field.a');
+    expect(openSealedSecret(sealed, secretsKeyFrom('a passphrase of some length'), 'field.a')).to.equal(
+      's3cr3t',
     );
-    expect(() => openSealedSecret(sealed, undefined)).to.throw(/this worker has no OM_KINESIS_SECRETS_KEY/);
+    expect(() =>
+      openSealedSecret(sealed, secretsKeyFrom('another passphrase, also long'), 'field.a'),
+    ).to.throw(
+      "a sealed secret in the run input does not open with this worker's OM_KINESIS_SECRETS_KEY: the CLI and the workers must share the same key, and a sealed value only opens in the field (and for the OpenMetadata server) it was sealed for",
+    );
+    expect(() => openSealedSecret(sealed, secretsKeyFrom('a passphrase of some length'), 'field.b')).to.throw(
+      /does not open/,
+    );
+    expect(() => openSealedSecret(sealed, undefined, 'field.a')).to.throw(
+      /this worker has no OM_KINESIS_SECRETS_KEY/,
+    );
   });
 
   it('rejects a short passphrase', () => {
@@ -104,6 +150,14 @@ describe('sealed secrets', () => {
 });
 
 describe('resolveSecret', () => {
+  it('never hands out the sealing key through a reference', () => {
+    expect(() =>
+      resolveSecret('${OM_KINESIS_SECRETS_KEY}', 'x.jwtToken', {
+        env: { OM_KINESIS_SECRETS_KEY: 'k'.repeat(32) },
+      }),
+    ).to.throw('x.jwtToken refers to OM_KINESIS_SECRETS_KEY, which workers never hand out');
+  });
+
   it('names the field and the variable, never a value, when a reference cannot be resolved', () => {
     expect(() => resolveSecret('${MISSING_VAR}', 'a.b.c', { env: {} })).to.throw(
       'a.b.c refers to the environment variable MISSING_VAR, which is not set on this worker: set it in the environment of every worker',

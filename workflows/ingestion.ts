@@ -1,5 +1,11 @@
-import { ApplicationFailure, continueAsNew, executeChild, workflowInfo } from '@temporalio/workflow';
-import type { StreamListingCursor } from '../common/activity-results.js';
+import {
+  ApplicationFailure,
+  continueAsNew,
+  executeChild,
+  isCancellation,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { StreamBatchCursor } from '../common/activity-results.js';
 import { RUN_FATAL_FAILURE_TYPES } from '../common/failure-types.js';
 import type { RunContext } from '../common/run-context.js';
 import type { IngestionRunInput } from '../common/run-input.js';
@@ -21,7 +27,7 @@ import { kinesisStreamBatch } from './stream-batch.js';
 export interface IngestionProgress {
   ctx: RunContext;
   serviceFqn: string;
-  cursor?: StreamListingCursor;
+  cursor?: StreamBatchCursor;
   batchesStarted: number;
   totals: BatchResult;
   streamsSeen: number;
@@ -47,11 +53,27 @@ export async function kinesisMetadataIngestion(
 
   const startBatch = (names: string[]): void => {
     const index = progress.batchesStarted++;
+    const { workflowId, firstExecutionRunId } = workflowInfo();
     const batch = executeChild(kinesisStreamBatch, {
-      workflowId: `${workflowInfo().workflowId}/batch-${index}`,
+      // The run id keeps a child of this run from colliding with a late child of an earlier
+      // run of the service (the parent id is the same for every run); it survives continueAsNew.
+      workflowId: `${workflowId}/${firstExecutionRunId}/batch-${index}`,
       args: [{ ctx, serviceFqn: progress.serviceFqn, names }],
       staticSummary: `streams ${names[0]} … ${names[names.length - 1]} (${names.length})`,
-    }).then((result) => mergeBatch(progress.totals, result));
+    }).then(
+      (result) => mergeBatch(progress.totals, result),
+      (error: unknown) => {
+        // A batch that failed as a whole (terminated, timed out) fails its streams, not the run:
+        // the others go on, and the sweep, which lists Kinesis itself, stays safe.
+        if (isCancellation(error)) throw error;
+        const { type, message } = failureInfo(error);
+        progress.totals.failed += names.length;
+        if (progress.totals.failures.length < MAX_LISTED_FAILURES) {
+          const stream = `${names[0]} … ${names[names.length - 1]} (${names.length} streams)`;
+          progress.totals.failures.push({ stream, step: 'batch', type, message });
+        }
+      },
+    );
     inFlight.set(
       index,
       batch.finally(() => inFlight.delete(index)),
@@ -67,6 +89,7 @@ export async function kinesisMetadataIngestion(
         progress.cursor,
       ]);
     } catch (error) {
+      if (isCancellation(error)) throw error;
       listingFailure = failureInfo(error);
       break;
     }
@@ -109,8 +132,10 @@ export async function kinesisMetadataIngestion(
       if (ctx.options.dryRun)
         for (const name of sweep.names) addPlannedWrite(progress.totals, `soft-delete topic ${name}`);
     } catch (error) {
+      if (isCancellation(error)) throw error;
       const { type, message } = failureInfo(error);
       if (RUN_FATAL_FAILURE_TYPES.has(type)) throw runFailure('sweepStaleTopics', type, message, progress);
+      if (type.startsWith('OpenMetadata')) progress.totals.sinkErrors += 1;
       sweepSkippedReason = `the sweep failed: ${message}`;
       addWarning(progress.totals, { step: 'sweepStaleTopics', message: sweepSkippedReason });
     }
@@ -137,7 +162,7 @@ async function startRun(input: IngestionRunInput): Promise<IngestionProgress> {
     ),
     step('checkOpenMetadata', () =>
       checkSteps.checkOpenMetadata.executeWithOptions(
-        { summary: `check OpenMetadata ${ctx.config.openMetadata.hostPort}` },
+        { summary: `check OpenMetadata ${withoutCredentials(ctx.config.openMetadata.hostPort)}` },
         [ctx],
       ),
     ),
@@ -197,6 +222,8 @@ function mergeBatch(totals: BatchResult, batch: BatchResult): void {
   totals.unchanged += batch.unchanged;
   totals.skipped += batch.skipped;
   totals.failed += batch.failed;
+  totals.sourceErrors += batch.sourceErrors;
+  totals.sinkErrors += batch.sinkErrors;
   totals.sampleMessages += batch.sampleMessages;
   totals.warningCount += batch.warningCount;
   totals.failures.push(...batch.failures.slice(0, MAX_LISTED_FAILURES - totals.failures.length));
@@ -236,6 +263,8 @@ function summarize(
     deleted,
     failed: totals.failed,
     failures: totals.failures,
+    sourceErrors: totals.sourceErrors,
+    sinkErrors: totals.sinkErrors,
     warningCount: totals.warningCount + progress.runWarnings.length,
     warnings: [
       ...progress.runWarnings.map((message) => ({ step: 'prepare' as const, message })),
@@ -252,4 +281,9 @@ function summarize(
   };
   if (sweepSkippedReason) summary.sweepSkippedReason = sweepSkippedReason;
   return summary;
+}
+
+/** A URL for display: any `user:password@` is removed (this runs in workflow code: no URL class needed). */
+function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
 }

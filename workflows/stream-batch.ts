@@ -1,3 +1,4 @@
+import { isCancellation } from '@temporalio/workflow';
 import { RUN_FATAL_FAILURE_TYPES, FailureType } from '../common/failure-types.js';
 import type { RunContext } from '../common/run-context.js';
 import {
@@ -9,7 +10,7 @@ import {
   type IngestionStep,
 } from '../common/summary.js';
 import { samplingStep, streamSteps } from './activity-proxies.js';
-import { failureInfo } from './failures.js';
+import { failureInfo, type FailureInfo } from './failures.js';
 
 export interface StreamBatchInput {
   ctx: RunContext;
@@ -17,15 +18,12 @@ export interface StreamBatchInput {
   names: string[];
 }
 
-/** Thrown inside a stream's pipeline to carry which step failed. */
-class StepFailed extends Error {
-  constructor(
-    readonly step: IngestionStep,
-    readonly failure: unknown,
-  ) {
-    super(step);
-  }
-}
+/**
+ * Denials of DescribeStreamSummary before any stream of the batch was described: the identity
+ * lacks the permission altogether, so the run ends instead of failing every stream. (Policies
+ * scoped to some stream ARNs deny only some streams: those fail one by one.)
+ */
+const DENIALS_MEANING_NO_PERMISSION = 5;
 
 /**
  * Ingests one batch of streams (a child workflow, so that each history stays small): per
@@ -36,15 +34,35 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
   const { ctx, serviceFqn } = input;
   const result = emptyBatchResult();
   const queue = [...input.names];
+  let described = 0;
+  let describeDenials = 0;
+
+  const stopRun = (step: IngestionStep, failure: FailureInfo): void => {
+    result.fatalError ??= { step, ...failure };
+    queue.length = 0;
+  };
+
+  const failStream = (stream: string, step: IngestionStep, failure: FailureInfo): void => {
+    result.failed += 1;
+    if (step === 'describeStream') result.sourceErrors += 1;
+    else result.sinkErrors += 1;
+    if (result.failures.length < MAX_LISTED_FAILURES) result.failures.push({ stream, step, ...failure });
+  };
 
   const ingestStream = async (name: string): Promise<void> => {
+    let step: IngestionStep = 'describeStream';
     try {
-      const facts = await streamSteps.describeStream
-        .executeWithOptions({ summary: `describe stream ${name}` }, [ctx, name])
-        .catch((error: unknown) => Promise.reject(new StepFailed('describeStream', error)));
-      const topic = await streamSteps.upsertTopic
-        .executeWithOptions({ summary: `upsert topic ${name}` }, [ctx, serviceFqn, facts])
-        .catch((error: unknown) => Promise.reject(new StepFailed('upsertTopic', error)));
+      const facts = await streamSteps.describeStream.executeWithOptions(
+        { summary: `describe stream ${name}` },
+        [ctx, name],
+      );
+      described += 1;
+      step = 'upsertTopic';
+      const topic = await streamSteps.upsertTopic.executeWithOptions({ summary: `upsert topic ${name}` }, [
+        ctx,
+        serviceFqn,
+        facts,
+      ]);
       if (topic.outcome === 'skipped') {
         result.skipped += 1;
         warn(result, { stream: name, step: 'upsertTopic', message: topic.reason ?? 'skipped' });
@@ -52,42 +70,47 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
       }
       result[topic.outcome] += 1;
       if (ctx.options.dryRun && topic.outcome !== 'unchanged') {
-        plan(
-          result,
-          `${topic.outcome === 'created' ? 'create' : 'update'} topic ${name}${topic.changedFields.length ? ` (${topic.changedFields.join(', ')})` : ''}`,
-        );
+        const fields = topic.changedFields.length ? ` (${topic.changedFields.join(', ')})` : '';
+        plan(result, `${topic.outcome === 'created' ? 'create' : 'update'} topic ${name}${fields}`);
       }
-      if (!ctx.config.generateSampleData) return;
-      try {
-        const sample = await samplingStep.ingestSampleData.executeWithOptions(
-          { summary: `sample stream ${name}` },
-          [ctx, name, topic.topicId],
-        );
-        result.sampleMessages += sample.messages;
-        if (ctx.options.dryRun && sample.messages > 0)
-          plan(result, `store ${sample.messages} sample messages for topic ${name}`);
-      } catch (error) {
-        // Sample data is an extra: the topic is ingested even when sampling is denied or fails.
-        const { type, message } = failureInfo(error);
-        if (RUN_FATAL_FAILURE_TYPES.has(type)) throw new StepFailed('sampleData', error);
-        warn(result, { stream: name, step: 'sampleData', message });
-      }
+      if (ctx.config.generateSampleData) await sampleStream(name, topic.topicId);
     } catch (error) {
-      const step = error instanceof StepFailed ? error.step : 'describeStream';
-      const { type, message } = failureInfo(error instanceof StepFailed ? error.failure : error);
-      if (type === FailureType.StreamNotFound) {
+      if (isCancellation(error)) throw error;
+      const failure = failureInfo(error);
+      if (failure.type === FailureType.StreamNotFound) {
         // Deleted between listing and describing: nothing to ingest, and nothing failed.
         result.skipped += 1;
-        warn(result, { stream: name, step, message: `stream vanished during the run: ${message}` });
+        warn(result, { stream: name, step, message: `stream vanished during the run: ${failure.message}` });
         return;
       }
-      if (isFatal(step, type) && !result.fatalError) {
-        result.fatalError = { step, type, message };
-        queue.length = 0;
+      if (failure.type === FailureType.AwsAccessDenied && step === 'describeStream') describeDenials += 1;
+      if (
+        RUN_FATAL_FAILURE_TYPES.has(failure.type) ||
+        (describeDenials >= Math.min(DENIALS_MEANING_NO_PERMISSION, input.names.length) && described === 0)
+      ) {
+        stopRun(step, failure);
       }
-      result.failed += 1;
-      if (result.failures.length < MAX_LISTED_FAILURES)
-        result.failures.push({ stream: name, step, type, message });
+      failStream(name, step, failure);
+    }
+  };
+
+  /** Sample data is an extra: the topic stays ingested when sampling fails or is denied. */
+  const sampleStream = async (name: string, topicId: string | undefined): Promise<void> => {
+    try {
+      const sample = await samplingStep.ingestSampleData.executeWithOptions(
+        { summary: `sample stream ${name}` },
+        [ctx, name, topicId],
+      );
+      result.sampleMessages += sample.messages;
+      if (ctx.options.dryRun && sample.written)
+        plan(result, `store ${sample.messages} sample messages for topic ${name}`);
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      const failure = failureInfo(error);
+      if (RUN_FATAL_FAILURE_TYPES.has(failure.type)) return stopRun('sampleData', failure);
+      // A failed write to OpenMetadata is the sink failing, as metadata ingest counts it.
+      if (failure.type.startsWith('OpenMetadata')) result.sinkErrors += 1;
+      warn(result, { stream: name, step: 'sampleData', message: failure.message });
     }
   };
 
@@ -98,12 +121,6 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
   };
   await Promise.all(Array.from({ length: Math.min(ctx.options.streamConcurrency, queue.length) }, worker));
   return result;
-}
-
-/** Failures that every other stream would hit too. Access denied on sampling only degrades. */
-function isFatal(step: IngestionStep, type: string): boolean {
-  if (RUN_FATAL_FAILURE_TYPES.has(type)) return true;
-  return type === FailureType.AwsAccessDenied && step === 'describeStream';
 }
 
 function warn(result: BatchResult, warning: BatchResult['warnings'][number]): void {

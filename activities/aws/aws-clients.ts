@@ -111,11 +111,10 @@ export function awsClientsFor(
     assumedRole: !!aws.assumeRoleArn,
   };
   if (cache.size >= MAX_CACHED) {
+    // Dropped from the cache, not destroyed: an activity still running may be using it; its
+    // idle sockets close on their own (keep-alive timeout).
     const oldest = cache.keys().next().value;
-    if (oldest !== undefined) {
-      cache.get(oldest)?.kinesis.destroy();
-      cache.delete(oldest);
-    }
+    if (oldest !== undefined) cache.delete(oldest);
   }
   cache.set(key, clients);
   return clients;

@@ -21,7 +21,15 @@ const THROTTLE_ERRORS = new Set([
   'Throttling',
   'TooManyRequestsException',
   'RequestLimitExceeded',
+  'KMSThrottlingException',
 ]);
+/** Conditions that pass: a stream being created or resharded, a token or iterator that aged. */
+const TRANSIENT_ERRORS = new Set([
+  'ResourceInUseException',
+  'ExpiredNextTokenException',
+  'ExpiredIteratorException',
+]);
+const ACCESS_DENIED_ERRORS = new Set(['AccessDeniedException', 'AccessDenied', 'KMSAccessDeniedException']);
 const NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -71,7 +79,17 @@ export function classifyAwsError(error: unknown, action: string, subject?: strin
       { cause: error },
     );
   }
-  if (name === 'AccessDeniedException' || name === 'AccessDenied' || status === 403) {
+  if (TRANSIENT_ERRORS.has(name)) {
+    return new IngestionActivityError(
+      FailureType.AwsUnavailable,
+      `${what} failed for now (${name}): ${detail}`,
+      true,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (ACCESS_DENIED_ERRORS.has(name) || status === 403) {
     return new IngestionActivityError(
       FailureType.AwsAccessDenied,
       `AWS denied ${what} (${name}): the identity used needs the IAM permission ${action}. ${detail}`,

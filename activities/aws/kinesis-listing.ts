@@ -5,9 +5,15 @@ import {
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import type { StreamListingCursor } from '../../common/activity-results.js';
 import type { StreamFacts } from '../../common/stream-facts.js';
 import { classifyAwsError } from './aws-errors.js';
+
+/**
+ * Where one ListStreams page resumes within a listing. Servers that return `NextToken` (AWS
+ * since 2022) are followed by token; servers that only say `HasMoreStreams` (older APIs,
+ * kinesis-local, moto) by the last name seen.
+ */
+export type StreamListingCursor = { nextToken: string } | { afterName: string };
 
 export interface StreamNamesPage {
   names: string[];

@@ -34,8 +34,8 @@ export async function sampleStreamMessages(
 ): Promise<string[]> {
   const messages: string[] = [];
   if (limits.maxMessages <= 0) return messages;
-  const shards = orderForSampling(await listAllShards(kinesis, streamName, limits.shardPageSize)).slice(
-    0,
+  const shards = orderForSampling(
+    await listAllShards(kinesis, streamName, limits.shardPageSize),
     limits.maxShards ?? 50,
   );
   for (const shard of shards) {
@@ -46,8 +46,16 @@ export async function sampleStreamMessages(
   return messages;
 }
 
-function orderForSampling(shards: Shard[]): Shard[] {
-  return [...shards.filter((s) => !isOpenShard(s)), ...shards.filter(isOpenShard)];
+/**
+ * Closed shards first (they hold the oldest data), then open ones; each kind gets at most half
+ * of `maxShards`, so that a stream resharded many times is still sampled from its open shards.
+ */
+function orderForSampling(shards: Shard[], maxShards: number): Shard[] {
+  const half = Math.max(1, Math.floor(maxShards / 2));
+  const closed = shards.filter((s) => !isOpenShard(s));
+  const open = shards.filter(isOpenShard);
+  const closedTaken = closed.slice(-Math.max(half, maxShards - open.length));
+  return [...closedTaken, ...open].slice(0, maxShards);
 }
 
 async function readShard(

@@ -1,7 +1,7 @@
 // Runs the product's real worker and workflows against the test stack: one worker per test
 // file on its own task queue, configs built per test, one isolated Kinesis account per test.
 import { randomInt } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { ActivityDependencies } from '../../activities/index.js';
 import { destroyAwsClients } from '../../activities/aws/aws-clients.js';
@@ -128,7 +128,7 @@ export async function runIngestion(
   config: Record<string, unknown>,
   options: IngestionRunOptions = {},
   workflowId = uniqueName('ingest'),
-): Promise<{ summary: IngestionSummary; handle: WorkflowHandle }> {
+): Promise<{ summary: IngestionSummary; handle: WorkflowHandleWithFirstExecutionRunId }> {
   const input: IngestionRunInput = { config, options };
   const handle = await worker.client.workflow.start(INGESTION_WORKFLOW_TYPE, {
     taskQueue: worker.taskQueue,
