@@ -14,6 +14,8 @@ export function renderTable(header: string[], rows: Array<Array<string | number>
 
 /** The end-of-run report: per step counts, failures, success % against the threshold. */
 export function renderSummary(summary: IngestionSummary): string {
+  if (summary.notRunReason)
+    return `Workflow Summary: service ${summary.serviceName}: not run: ${summary.notRunReason}`;
   const { sourceErrors, sinkErrors } = summary;
   const processed = summary.created + summary.updated + summary.unchanged + summary.skipped;
   const lines = [

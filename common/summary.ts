@@ -36,6 +36,8 @@ export interface IngestionSummary {
   successThreshold: number;
   /** In a dry run: what would have been written (the first of them). */
   plannedWrites: string[];
+  /** Set when this run did nothing, e.g. because a run of the service was in progress. */
+  notRunReason?: string;
 }
 
 export interface StreamFailure {

@@ -3,12 +3,15 @@ import {
   continueAsNew,
   executeChild,
   isCancellation,
+  setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { RunPhase, RunProgress } from '../common/progress.js';
 import type { StreamBatchCursor } from '../common/activity-results.js';
 import { RUN_FATAL_FAILURE_TYPES } from '../common/failure-types.js';
-import type { RunContext } from '../common/run-context.js';
-import type { IngestionRunInput } from '../common/run-input.js';
+import type { PreparedRun, RunContext } from '../common/run-context.js';
+import { ingestionWorkflowId, type IngestionRunInput } from '../common/run-input.js';
 import {
   MAX_LISTED_FAILURES,
   MAX_LISTED_PLANNED_WRITES,
@@ -21,6 +24,7 @@ import {
 } from '../common/summary.js';
 import { checkSteps, listingStep, prepareStep, serviceStep, sweepStep } from './activity-proxies.js';
 import { failureInfo } from './failures.js';
+import { progressQuery } from './queries.js';
 import { kinesisStreamBatch } from './stream-batch.js';
 
 /** What a run carries into its next history when it continues as new. */
@@ -35,6 +39,8 @@ export interface IngestionProgress {
   serviceWritten: boolean;
   runWarnings: string[];
   startedAt: string;
+  /** Kept names listed so far. */
+  listed: number;
 }
 
 /**
@@ -46,18 +52,58 @@ export async function kinesisMetadataIngestion(
   input: IngestionRunInput,
   carried?: IngestionProgress,
 ): Promise<IngestionSummary> {
-  const progress = carried ?? (await startRun(input));
+  let phase: RunPhase = carried ? 'listing' : 'checks';
+  let current = carried;
+  let listingDone = false;
+  const inFlightIds = new Map<number, string>();
+  const startedAt = carried?.startedAt ?? new Date().toISOString();
+  setHandler(progressQuery, (): RunProgress => {
+    const totals = current?.totals ?? emptyBatchResult();
+    return {
+      ...(current ? { serviceName: current.ctx.config.serviceName } : {}),
+      phase,
+      streamsSeen: current?.streamsSeen ?? 0,
+      filtered: current?.filtered ?? 0,
+      listed: current?.listed ?? 0,
+      listingComplete: listingDone,
+      finished: {
+        created: totals.created,
+        updated: totals.updated,
+        unchanged: totals.unchanged,
+        skipped: totals.skipped,
+        failed: totals.failed,
+      },
+      inFlightBatches: [...inFlightIds.values()],
+      failures: totals.failures.slice(0, 20),
+      startedAt,
+    };
+  });
+
+  if (!current) {
+    const prepared = await step('prepare', () =>
+      prepareStep.prepareRun.executeWithOptions({ summary: 'validate run input' }, [input]),
+    );
+    const serviceRunId = ingestionWorkflowId(prepared.config.serviceName);
+    if (workflowInfo().workflowId !== serviceRunId) {
+      return runUnderServiceId(input, serviceRunId, prepared.config.serviceName, startedAt);
+    }
+    current = await startRun(prepared, startedAt);
+  }
+  const progress = current;
   const { ctx } = progress;
   const inFlight = new Map<number, Promise<void>>();
   let listingFailure: { type: string; message: string } | undefined;
+  phase = 'listing';
 
   const startBatch = (names: string[]): void => {
     const index = progress.batchesStarted++;
     const { workflowId, firstExecutionRunId } = workflowInfo();
+    // The run id keeps a child of this run from colliding with a late child of an earlier run
+    // of the service (the parent id is the same for every run); it survives continueAsNew.
+    const batchId = `${workflowId}/${firstExecutionRunId}/batch-${index}`;
+    inFlightIds.set(index, batchId);
     const batch = executeChild(kinesisStreamBatch, {
-      // The run id keeps a child of this run from colliding with a late child of an earlier
-      // run of the service (the parent id is the same for every run); it survives continueAsNew.
-      workflowId: `${workflowId}/${firstExecutionRunId}/batch-${index}`,
+      workflowId: batchId,
       args: [{ ctx, serviceFqn: progress.serviceFqn, names }],
       staticSummary: `streams ${names[0]} … ${names[names.length - 1]} (${names.length})`,
     }).then(
@@ -76,11 +122,13 @@ export async function kinesisMetadataIngestion(
     );
     inFlight.set(
       index,
-      batch.finally(() => inFlight.delete(index)),
+      batch.finally(() => {
+        inFlight.delete(index);
+        inFlightIds.delete(index);
+      }),
     );
   };
 
-  let listingDone = false;
   while (!listingDone && !progress.totals.fatalError) {
     let listing;
     try {
@@ -95,6 +143,7 @@ export async function kinesisMetadataIngestion(
     }
     progress.streamsSeen += listing.seen;
     progress.filtered += listing.filtered;
+    progress.listed += listing.names.length;
     progress.cursor = listing.next;
     listingDone = !listing.next;
     if (listing.names.length > 0) startBatch(listing.names);
@@ -105,6 +154,7 @@ export async function kinesisMetadataIngestion(
       if (!progress.totals.fatalError) await continueAsNew<typeof kinesisMetadataIngestion>(input, progress);
     }
   }
+  phase = 'streams';
   await Promise.all(inFlight.values());
 
   const fatal = progress.totals.fatalError;
@@ -123,6 +173,7 @@ export async function kinesisMetadataIngestion(
   if (!ctx.config.markDeletedTopics) {
     sweepSkippedReason = 'markDeletedTopics is false';
   } else {
+    phase = 'sweep';
     try {
       const sweep = await sweepStep.sweepStaleTopics.executeWithOptions({ summary: 'sweep stale topics' }, [
         ctx,
@@ -140,14 +191,40 @@ export async function kinesisMetadataIngestion(
       addWarning(progress.totals, { step: 'sweepStaleTopics', message: sweepSkippedReason });
     }
   }
+  phase = 'done';
   return summarize(progress, deleted, sweepSkippedReason);
 }
 
-async function startRun(input: IngestionRunInput): Promise<IngestionProgress> {
-  const startedAt = new Date().toISOString();
-  const prepared = await step('prepare', () =>
-    prepareStep.prepareRun.executeWithOptions({ summary: 'validate run input' }, [input]),
-  );
+/**
+ * A run started under another workflow id (by a Temporal Schedule, which appends a timestamp,
+ * or by hand) runs as a child under the service's own id, so that one service never has two
+ * runs at once whatever started them. If a run of the service is in progress, this one does
+ * nothing and says so.
+ */
+async function runUnderServiceId(
+  input: IngestionRunInput,
+  serviceRunId: string,
+  serviceName: string,
+  startedAt: string,
+): Promise<IngestionSummary> {
+  try {
+    return await executeChild(kinesisMetadataIngestion, {
+      workflowId: serviceRunId,
+      args: [input],
+      typedSearchAttributes: workflowInfo().typedSearchAttributes,
+      staticSummary: `Kinesis -> OpenMetadata ingestion of service ${serviceName} (for ${workflowInfo().workflowId})`,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    return notRunSummary(
+      serviceName,
+      startedAt,
+      `a run of service ${serviceName} is already in progress (workflow id ${serviceRunId}); this one did nothing`,
+    );
+  }
+}
+
+async function startRun(prepared: PreparedRun, startedAt: string): Promise<IngestionProgress> {
   const ctx: RunContext = { config: prepared.config, options: prepared.options };
   await Promise.all([
     step('verifyAwsIdentity', () =>
@@ -189,6 +266,7 @@ async function startRun(input: IngestionRunInput): Promise<IngestionProgress> {
     serviceWritten: !ctx.options.dryRun,
     runWarnings: prepared.warnings,
     startedAt,
+    listed: 0,
   };
 }
 
@@ -286,4 +364,34 @@ function summarize(
 /** A URL for display: any `user:password@` is removed (this runs in workflow code: no URL class needed). */
 function withoutCredentials(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+}
+
+function notRunSummary(serviceName: string, startedAt: string, reason: string): IngestionSummary {
+  const finishedAt = new Date();
+  return {
+    serviceName,
+    dryRun: false,
+    streamsSeen: 0,
+    filtered: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: 0,
+    deleted: 0,
+    failed: 0,
+    failures: [],
+    sourceErrors: 0,
+    sinkErrors: 0,
+    warningCount: 0,
+    warnings: [],
+    sampleMessages: 0,
+    serviceWritten: false,
+    startedAt,
+    finishedAt: finishedAt.toISOString(),
+    durationMs: finishedAt.getTime() - Date.parse(startedAt),
+    successPercent: 100,
+    successThreshold: 0,
+    plannedWrites: [],
+    notRunReason: reason,
+  };
 }

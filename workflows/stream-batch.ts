@@ -1,4 +1,4 @@
-import { isCancellation } from '@temporalio/workflow';
+import { isCancellation, setHandler } from '@temporalio/workflow';
 import { RUN_FATAL_FAILURE_TYPES, FailureType } from '../common/failure-types.js';
 import type { RunContext } from '../common/run-context.js';
 import {
@@ -11,6 +11,7 @@ import {
 } from '../common/summary.js';
 import { samplingStep, streamSteps } from './activity-proxies.js';
 import { failureInfo, type FailureInfo } from './failures.js';
+import { batchProgressQuery } from './queries.js';
 
 export interface StreamBatchInput {
   ctx: RunContext;
@@ -36,6 +37,14 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
   const queue = [...input.names];
   let described = 0;
   let describeDenials = 0;
+  setHandler(batchProgressQuery, () => ({
+    total: input.names.length,
+    created: result.created,
+    updated: result.updated,
+    unchanged: result.unchanged,
+    skipped: result.skipped,
+    failed: result.failed,
+  }));
 
   const stopRun = (step: IngestionStep, failure: FailureInfo): void => {
     result.fatalError ??= { step, ...failure };
