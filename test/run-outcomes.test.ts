@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { WorkflowFailedError } from '@temporalio/client';
+import { awsClientsFor, destroyAwsClients } from '../activities/aws/aws-clients.js';
 import { createAssumableRole } from '../devstack/moto-server.js';
 import {
   startOpenMetadataTestServer,
@@ -81,6 +82,40 @@ describe('run outcomes', function () {
       `assumed-role/${roleName}/OpenMetadataSession`,
     );
     expect(parent?.text).to.not.include(secret);
+  });
+
+  it('renews assumed-role credentials before they expire, reusing them until then', async () => {
+    const moto = await getMoto();
+    const { roleArn } = await createAssumableRole(moto.endpoint, {
+      roleName: uniqueName('renewed'),
+      region: TEST_REGION,
+    });
+    // A 301 s session is inside the SDK's 5-minute renewal window after 1 s: it must be renewed
+    // then, long before it expires, and reused before that.
+    const { kinesis } = awsClientsFor(
+      {
+        awsRegion: TEST_REGION,
+        awsAccessKeyId: 'AKIASTATICBASEKEY',
+        awsSecretAccessKey: 'base-secret',
+        assumeRoleArn: roleArn,
+        assumeRoleSessionName: 'OpenMetadataSession',
+      },
+      { env: {} },
+      { stsEndpoint: moto.endpoint, assumeRoleDurationSeconds: 301 },
+    );
+    try {
+      const first = await kinesis.config.credentials();
+      const again = await kinesis.config.credentials();
+      expect(again.accessKeyId, 'reused while fresh').to.equal(first.accessKeyId);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const renewed = await kinesis.config.credentials();
+      expect(renewed.accessKeyId, 'a new session').to.not.equal(first.accessKeyId);
+      expect(first.expiration?.getTime() ?? 0, 'renewed before the first session expired').to.be.greaterThan(
+        Date.now(),
+      );
+    } finally {
+      destroyAwsClients();
+    }
   });
 
   describe('failures that no stream can get past end the run at once, with the cause', () => {
