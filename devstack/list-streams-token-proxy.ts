@@ -2,14 +2,9 @@
 // with an opaque NextToken (and a request that carries NextToken must carry nothing else),
 // where kinesis-local and moto only answer HasMoreStreams. Every other call passes through
 // unchanged. It lets the tests exercise both paging styles against a real emulator.
-import {
-  createServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forward, readAll, reply } from './http-forwarding.js';
 
 export interface ListStreamsTokenProxy {
   endpoint: string;
@@ -17,6 +12,8 @@ export interface ListStreamsTokenProxy {
   listStreamsRequests: Array<Record<string, unknown>>;
   close(): Promise<void>;
 }
+
+const AMZ_JSON = 'application/x-amz-json-1.1';
 
 interface TokenState {
   afterName: string;
@@ -37,10 +34,13 @@ export async function startListStreamsTokenProxy(target: string): Promise<ListSt
         listStreamsRequests.push(input);
         if (typeof input.NextToken === 'string') {
           if (Object.keys(input).length > 1) {
-            return reply(outgoing, 400, {
-              __type: 'InvalidArgumentException',
-              message: 'NextToken cannot be combined with other parameters',
-            });
+            const message = 'NextToken cannot be combined with other parameters';
+            return reply(
+              outgoing,
+              400,
+              JSON.stringify({ __type: 'InvalidArgumentException', message }),
+              AMZ_JSON,
+            );
           }
           const state = JSON.parse(Buffer.from(input.NextToken, 'base64').toString('utf8')) as TokenState;
           forwardBody = Buffer.from(
@@ -50,7 +50,7 @@ export async function startListStreamsTokenProxy(target: string): Promise<ListSt
       }
       const answer = await forward(upstream, incoming, forwardBody);
       if (!isListStreams || answer.status !== 200)
-        return reply(outgoing, answer.status, answer.body, answer.contentType);
+        return reply(outgoing, answer.status, answer.body, answer.headers['content-type'] ?? AMZ_JSON);
       const output = JSON.parse(answer.body.toString('utf8')) as {
         StreamNames?: string[];
         HasMoreStreams?: boolean;
@@ -59,10 +59,8 @@ export async function startListStreamsTokenProxy(target: string): Promise<ListSt
       const limit = (JSON.parse(forwardBody.toString('utf8') || '{}') as { Limit?: number }).Limit;
       const token: TokenState | undefined =
         output.HasMoreStreams && last ? { afterName: last, ...(limit ? { limit } : {}) } : undefined;
-      return reply(outgoing, 200, {
-        ...output,
-        ...(token ? { NextToken: Buffer.from(JSON.stringify(token)).toString('base64') } : {}),
-      });
+      const nextToken = token ? { NextToken: Buffer.from(JSON.stringify(token)).toString('base64') } : {};
+      return reply(outgoing, 200, JSON.stringify({ ...output, ...nextToken }), AMZ_JSON);
     })().catch((error: unknown) =>
       outgoing.destroy(error instanceof Error ? error : new Error(String(error))),
     );
@@ -78,56 +76,4 @@ export async function startListStreamsTokenProxy(target: string): Promise<ListSt
         server.closeAllConnections();
       }),
   };
-}
-
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
-}
-
-function forward(
-  upstream: URL,
-  incoming: IncomingMessage,
-  body: Buffer,
-): Promise<{ status: number; body: Buffer; contentType: string }> {
-  return new Promise((resolve, reject) => {
-    const headers = { ...incoming.headers, host: upstream.host, 'content-length': String(body.length) };
-    const req = httpRequest(
-      {
-        hostname: upstream.hostname,
-        port: upstream.port,
-        path: incoming.url,
-        method: incoming.method,
-        headers,
-      },
-      (res) => {
-        readAll(res)
-          .then((data) =>
-            resolve({
-              status: res.statusCode ?? 502,
-              body: data,
-              contentType: String(res.headers['content-type'] ?? 'application/x-amz-json-1.1'),
-            }),
-          )
-          .catch(reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function reply(
-  outgoing: ServerResponse,
-  status: number,
-  body: Buffer | object,
-  contentType = 'application/x-amz-json-1.1',
-): void {
-  const data = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  outgoing.writeHead(status, { 'content-type': contentType, 'content-length': data.length });
-  outgoing.end(data);
 }
