@@ -227,7 +227,7 @@ export function createActivities(deps: ActivityDependencies) {
 
     async describeStream(ctx: RunContext, streamName: string): Promise<StreamFacts> {
       return boundary(ctx, () =>
-        describeStreamFacts(clientsOf(ctx).kinesis, streamName, deps.pageSizes?.shards),
+        describeStreamFacts(clientsOf(ctx).kinesis, streamName, deps.pageSizes?.shards, () => heartbeat()),
       );
     },
 

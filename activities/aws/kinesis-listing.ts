@@ -109,6 +109,7 @@ export async function describeStreamFacts(
   kinesis: KinesisClient,
   streamName: string,
   shardPageSize?: number,
+  onProgress: () => void = () => {},
 ): Promise<StreamFacts> {
   let summary;
   try {
@@ -126,6 +127,7 @@ export async function describeStreamFacts(
       streamName,
     );
   }
+  onProgress();
   const shards = await listAllShards(kinesis, streamName, shardPageSize);
   const open = shards.filter(isOpenShard).length;
   const facts: StreamFacts = {
