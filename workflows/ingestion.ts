@@ -215,7 +215,17 @@ async function runUnderServiceId(
       staticSummary: `Kinesis -> OpenMetadata ingestion of service ${serviceName} (for ${workflowInfo().workflowId})`,
     });
   } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
+      if (isCancellation(error)) throw error;
+      // The run's own failure, not "child workflow failed": this is what the user reads.
+      const cause = rootApplicationFailure(error);
+      throw ApplicationFailure.create({
+        type: cause?.type ?? failureInfo(error).type,
+        message: cause?.message ?? failureInfo(error).message,
+        nonRetryable: true,
+        details: cause?.details ?? [],
+      });
+    }
     return notRunSummary(
       serviceName,
       startedAt,
@@ -394,4 +404,10 @@ function notRunSummary(serviceName: string, startedAt: string, reason: string): 
     plannedWrites: [],
     notRunReason: reason,
   };
+}
+
+function rootApplicationFailure(error: unknown): ApplicationFailure | undefined {
+  let current: unknown = error;
+  while (current instanceof Error && !(current instanceof ApplicationFailure)) current = current.cause;
+  return current instanceof ApplicationFailure ? current : undefined;
 }
