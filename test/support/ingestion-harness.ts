@@ -7,6 +7,7 @@ import type { ActivityDependencies } from '../../activities/index.js';
 import { destroyAwsClients } from '../../activities/aws/aws-clients.js';
 import {
   INGESTION_WORKFLOW_TYPE,
+  ingestionWorkflowId,
   type IngestionRunInput,
   type IngestionRunOptions,
 } from '../../common/run-input.js';
@@ -42,14 +43,17 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Starts a worker of the product on a fresh task queue of the test Temporal server. */
+/**
+ * Starts a worker of the product on a fresh task queue of the test Temporal server, or of the
+ * server at `extra.address` (a test that needs a server of its own, e.g. one with the Web UI).
+ */
 export async function startTestWorker(
   activities: ActivityDependencies,
-  extra: { taskQueue?: string } = {},
+  extra: { taskQueue?: string; address?: string } = {},
 ): Promise<RunningWorker> {
-  const temporal = await getTemporal();
+  const address = extra.address ?? (await getTemporal()).address;
   const taskQueue = extra.taskQueue ?? uniqueName('tq');
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+  const nativeConnection = await NativeConnection.connect({ address });
   let worker: Worker;
   try {
     worker = await createIngestionWorker({ connection: nativeConnection, taskQueue, activities });
@@ -58,7 +62,7 @@ export async function startTestWorker(
     throw error;
   }
   const running = worker.run();
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await Connection.connect({ address });
   return {
     taskQueue,
     client: new Client({ connection }),
@@ -122,12 +126,15 @@ export function testConfigDocument(options: TestConfigOptions): Record<string, u
   };
 }
 
-/** Starts a run and waits for its summary. */
+/**
+ * Starts a run and waits for its summary. By default under the service's own workflow id, as
+ * the CLI starts runs (any other id runs it again as a child under that id).
+ */
 export async function runIngestion(
   worker: RunningWorker,
   config: Record<string, unknown>,
   options: IngestionRunOptions = {},
-  workflowId = uniqueName('ingest'),
+  workflowId = ingestionWorkflowId(serviceNameOf(config)),
 ): Promise<{ summary: IngestionSummary; handle: WorkflowHandleWithFirstExecutionRunId }> {
   const input: IngestionRunInput = { config, options };
   const handle = await worker.client.workflow.start(INGESTION_WORKFLOW_TYPE, {
@@ -136,6 +143,11 @@ export async function runIngestion(
     args: [input],
   });
   return { summary: (await handle.result()) as IngestionSummary, handle };
+}
+
+function serviceNameOf(config: Record<string, unknown>): string {
+  const source = config.source as { serviceName?: unknown } | undefined;
+  return typeof source?.serviceName === 'string' ? source.serviceName : uniqueName('ingest');
 }
 
 /** A Kinesis account of its own on the shared kinesis-local, and the stack's endpoints. */
