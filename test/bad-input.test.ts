@@ -1,0 +1,195 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { stringify } from 'yaml';
+import { formatConfigIssue, parseIngestionConfig } from '../common/config/index.js';
+import { ingestionWorkflowId } from '../common/run-input.js';
+import { projectRoot } from '../devstack/temporal-cli.js';
+import { getTemporal } from './support/global-stack.js';
+
+const fixture = (name: string) =>
+  readFileSync(path.join(projectRoot(), 'test', 'fixtures', 'configs', name), 'utf8');
+const FULL = JSON.parse(fixture('full-kinesis.json')) as Record<string, unknown>;
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Every path to a value in the document (objects' keys and arrays' indexes). */
+function pathsOf(value: Json, prefix: Array<string | number> = []): Array<Array<string | number>> {
+  if (value === null || typeof value !== 'object') return [prefix];
+  const entries: Array<[string | number, Json]> = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.entries(value);
+  return [prefix, ...entries.flatMap(([key, child]) => pathsOf(child, [...prefix, key]))];
+}
+
+type Mutation = { kind: 'delete' | 'replace' | 'add'; pathIndex: number; value: Json; key: string };
+
+function mutate(document: Json, mutation: Mutation): Json {
+  const copy = structuredClone(document);
+  const paths = pathsOf(copy).filter((p) => p.length > 0);
+  const target = paths[mutation.pathIndex % paths.length] ?? [];
+  const parentPath = target.slice(0, -1);
+  const parent = parentPath.reduce<Json>(
+    (node, key) => (node as Record<string, Json>)[key as string] ?? null,
+    copy,
+  ) as Record<string, Json>;
+  const key = target[target.length - 1] as string;
+  if (mutation.kind === 'delete') delete parent[key];
+  else if (mutation.kind === 'replace') parent[key] = mutation.value;
+  else if (parent[key] !== null && typeof parent[key] === 'object' && !Array.isArray(parent[key])) {
+    (parent[key] as Record<string, Json>)[`x${mutation.key}`] = mutation.value;
+  }
+  return copy;
+}
+
+const jsonValue: fc.Arbitrary<Json> = fc.oneof(
+  fc.constant(null),
+  fc.boolean(),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.string(),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.string(), { maxKeys: 2 }),
+);
+
+describe('bad input: config', function () {
+  this.timeout(120_000);
+
+  it('property: any mutation of a valid config is either valid or gives errors that name their path, never a throw', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom('delete', 'replace', 'add'),
+            pathIndex: fc.nat(),
+            value: jsonValue,
+            key: fc.string({ minLength: 1, maxLength: 8 }),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        (mutations) => {
+          const document = mutations.reduce<Json>((doc, m) => mutate(doc, m), FULL as Json);
+          const result = parseIngestionConfig(stringify(document), { env: {} });
+          if (result.errors.length === 0) {
+            expect(result.config, 'a valid result has a config').to.not.equal(undefined);
+            return;
+          }
+          expect(result.config).to.equal(undefined);
+          for (const issue of result.errors) {
+            const text = formatConfigIssue(issue);
+            expect(issue.message.length, text).to.be.greaterThan(0);
+            // Whole-file problems have no path; every other error starts with the path it names.
+            if (issue.path !== '') expect(text.startsWith(`${issue.path}: `), text).to.equal(true);
+          }
+        },
+      ),
+      { numRuns: 400, seed: 20261126 },
+    );
+  });
+
+  it('property: arbitrary text or bytes never make the loader throw', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 400 }),
+          fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString('latin1')),
+        ),
+        (text) => {
+          const result = parseIngestionConfig(text, { env: {} });
+          expect(result.config !== undefined || result.errors.length > 0).to.equal(true);
+        },
+      ),
+      { numRuns: 500, seed: 7 },
+    );
+  });
+
+  describe('the CLI on a corpus of broken files: exit 2, the path named, no stack trace, no run started', () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'om-kinesis-bad-input-'));
+    const seed = fixture('seed-kinesis.yaml');
+    const corpus: Array<{ name: string; content: string | Buffer; expect: RegExp }> = [
+      {
+        name: 'malformed.yaml',
+        content: 'source:\n  type: kinesis\n serviceName: [oops\n',
+        expect: /Invalid YAML/,
+      },
+      {
+        name: 'wrong-types.yaml',
+        content: seed.replace('awsRegion: us-east-2', 'awsRegion: [1, 2]'),
+        expect: /awsConfig\.awsRegion: Expected string/,
+      },
+      {
+        name: 'unknown-key.yaml',
+        content: seed.replace('awsRegion: us-east-2', 'awsRegion: us-east-2\n        awsRegon: x'),
+        expect: /awsConfig\.awsRegon: Unknown key/,
+      },
+      {
+        name: 'missing-region.yaml',
+        content: seed.replace('        awsRegion: us-east-2\n', ''),
+        expect: /awsConfig\.awsRegion: Required/,
+      },
+      {
+        name: 'bad-regex.yaml',
+        content: seed.replace('          - _confluent.*', '          - "orders(["'),
+        expect: /topicFilterPattern\.excludes\[0\]: Invalid regular expression/,
+      },
+      {
+        name: 'wrong-source.yaml',
+        content: seed.replace('type: kinesis', 'type: kafka'),
+        expect: /source\.type: Expected 'kinesis'/,
+      },
+      {
+        name: 'huge.yaml',
+        content: `${seed}\n# ${'x'.repeat(2 * 1024 * 1024)}\n`,
+        expect: /larger than 1 MiB/,
+      },
+      {
+        name: 'binary.yaml',
+        content: Buffer.from([0x00, 0xff, 0x13, 0x37, 0x00, 0x42]),
+        expect: /binary data/,
+      },
+    ];
+
+    let client: Client;
+    let connection: Connection;
+    let address: string;
+    before(async () => {
+      address = (await getTemporal()).address;
+      connection = await Connection.connect({ address });
+      client = new Client({ connection });
+    });
+    after(() => connection?.close());
+
+    for (const entry of corpus) {
+      it(entry.name, async () => {
+        const file = path.join(scratch, entry.name);
+        writeFileSync(file, entry.content);
+        const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
+          execFile(
+            process.execPath,
+            [path.join(projectRoot(), 'bin', 'om-kinesis.js'), 'ingest', '-c', file, '--address', address],
+            { env: { ...process.env, TEMPORAL_ADDRESS: address } },
+            (error, _stdout, stderr) =>
+              resolve({ code: error && typeof error.code === 'number' ? error.code : 0, stderr }),
+          );
+        });
+        expect(result.code, result.stderr).to.equal(2);
+        expect(result.stderr).to.match(entry.expect);
+        expect(result.stderr).to.include('no run was started');
+        expect(result.stderr, 'no stack trace').to.not.match(/\n\s+at .+:\d+:\d+/);
+        // The seed's service: no run of it may exist.
+        const started = await client.workflow
+          .getHandle(ingestionWorkflowId('local_kinesis'))
+          .describe()
+          .then(
+            () => true,
+            () => false,
+          );
+        expect(started, 'no workflow started').to.equal(false);
+      });
+    }
+  });
+});
