@@ -27,7 +27,8 @@ export interface FaultRule {
   probability?: number;
   /** Or: every Nth matching request (1 = all). */
   every?: number;
-  action: FaultAction | (() => FaultAction);
+  /** The fault, or a function choosing it per matching request (undefined: none this time). */
+  action: FaultAction | (() => FaultAction | undefined);
 }
 
 export interface QuotaRule {

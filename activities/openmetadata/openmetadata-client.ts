@@ -225,7 +225,7 @@ function classifyOpenMetadataError(error: unknown, call: string): IngestionActiv
       status,
     );
   }
-  if (error instanceof ParseError) return badResponse(call, 'the body is not JSON');
+  if (error instanceof ParseError) return badResponse(call, 'the body is not JSON', true);
   if (error instanceof RequestError) {
     return new IngestionActivityError(
       FailureType.OpenMetadataUnavailable,
@@ -258,7 +258,7 @@ function parseJson(body: string, call: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
-    throw badResponse(call, 'the body is not JSON');
+    throw badResponse(call, 'the body is not JSON', true);
   }
 }
 
@@ -275,11 +275,15 @@ function entityOf(value: unknown, call: string): OpenMetadataEntity {
   return entity as OpenMetadataEntity;
 }
 
-function badResponse(call: string, what: string): IngestionActivityError {
-  // Retryable: a truncated or garbled answer is usually a passing fault of the network or a proxy.
+/**
+ * A body that is not JSON is usually a passing fault (a truncated answer, a proxy's error
+ * page): retried. Well-formed JSON of the wrong shape is what the server really says (another
+ * API version): retrying would get the same answer, so it is reported at once.
+ */
+function badResponse(call: string, what: string, retryable = false): IngestionActivityError {
   return new IngestionActivityError(
     FailureType.OpenMetadataBadResponse,
     `OpenMetadata's answer to ${call} is not valid: ${what}`,
-    true,
+    retryable,
   );
 }
