@@ -2,7 +2,13 @@
 // file on its own task queue, configs built per test, one isolated Kinesis account per test.
 import { randomInt } from 'node:crypto';
 import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  makeTelemetryFilterString,
+  NativeConnection,
+  Runtime,
+  type Worker,
+} from '@temporalio/worker';
 import type { ActivityDependencies } from '../../activities/index.js';
 import { destroyAwsClients } from '../../activities/aws/aws-clients.js';
 import {
@@ -23,7 +29,11 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // Workers in tests log errors only (expected run failures are asserted, not printed).
 try {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    // The native core logs its own retries (e.g. while a test restarts the server) at WARN.
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
+  });
 } catch {
   // Already installed by another test module of this process.
 }
