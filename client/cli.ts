@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { IngestCommandOptions } from './commands/ingest.js';
 import type { InputCommandOptions } from './commands/input.js';
+import { addScheduleCommand } from './commands/schedule.js';
 import { CliExit, EXIT_RUN_FAILED } from './commands/shared.js';
+import type { StatusCommandOptions } from './commands/status.js';
 import type { WorkerCommandOptions } from './commands/worker.js';
 
 function wholeNumber(value: string): number {
@@ -47,9 +49,24 @@ export function buildProgram(): Command {
     .option('--batch-size <n>', 'streams per batch workflow (default 200)', positiveInteger)
     .option('--no-wait', 'with a cluster: start the run and return without waiting for it')
     .option('--json', 'print the summary as JSON')
+    .option('--no-progress', 'no live progress on stderr while waiting (--json implies it)')
     .action(async (options: IngestCommandOptions) => {
       const { ingestCommand } = await import('./commands/ingest.js');
       process.exitCode = await ingestCommand(options);
+    });
+
+  temporalOptions(
+    program
+      .command('status')
+      .description("show a service's run: follow it with live progress until it ends, or how it ended")
+      .argument('<service>', 'the serviceName of the config'),
+  )
+    .option('--once', 'print the current progress once and exit, without following the run')
+    .option('--json', 'print the progress or the outcome as JSON (no live progress)')
+    .option('--no-progress', 'no live progress on stderr while following the run')
+    .action(async (service: string, options: StatusCommandOptions) => {
+      const { statusCommand } = await import('./commands/status.js');
+      process.exitCode = await statusCommand(service, options);
     });
 
   program
@@ -87,6 +104,8 @@ export function buildProgram(): Command {
       const { workerCommand } = await import('./commands/worker.js');
       await workerCommand(options);
     });
+
+  addScheduleCommand(program, temporalOptions);
 
   return program;
 }

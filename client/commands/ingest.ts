@@ -2,16 +2,10 @@ import {
   Client,
   Connection,
   WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import {
-  ApplicationFailure,
-  defineSearchAttributeKey,
-  SearchAttributeType,
-  TypedSearchAttributes,
-} from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { IngestionConfig } from '../../common/config/index.js';
 import {
@@ -22,9 +16,9 @@ import {
   type IngestionRunOptions,
 } from '../../common/run-input.js';
 import { newEphemeralSecretsKey, SECRETS_KEY_ENV, secretsKeyFrom } from '../../common/sealed-secrets.js';
-import type { IngestionSummary } from '../../common/summary.js';
 import { createIngestionWorker } from '../../worker/create-worker.js';
 import { startLocalTemporal } from '../local-temporal.js';
+import { runOutcome, watchRunProgress } from '../progress.js';
 import { buildRunInput } from '../run-input.js';
 import { exitCodeFor, renderSummary } from '../summary-table.js';
 import { connectionOptionsFor, temporalTargetFrom, type TemporalFlags } from '../temporal-connection.js';
@@ -39,6 +33,8 @@ export interface IngestCommandOptions extends TemporalFlags {
   taskQueue?: string;
   wait?: boolean;
   json?: boolean;
+  /** False with --no-progress. */
+  progress?: boolean;
 }
 
 const serviceKey = defineSearchAttributeKey('OmKinesisService', SearchAttributeType.KEYWORD);
@@ -76,7 +72,7 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
         `Started ${handle.workflowId} (run ${handle.firstExecutionRunId}) on task queue ${taskQueue} at ${target.address}`,
       );
       if (options.wait === false) return 0;
-      return await reportResult(handle, config, options.json);
+      return await reportResult(client, handle, config, options);
     } finally {
       await connection.close();
     }
@@ -97,7 +93,7 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     const client = new Client({ connection: local.connection, namespace: local.namespace });
     return await worker.runUntil(async () => {
       const handle = await startRun(client, config, input, taskQueue);
-      return reportResult(handle, config, options.json);
+      return reportResult(client, handle, config, options);
     });
   } finally {
     await local.stop();
@@ -167,22 +163,25 @@ function isUnknownSearchAttribute(error: unknown): boolean {
   );
 }
 
+/**
+ * Waits for the run's summary, showing live progress on stderr meanwhile (unless --json or
+ * --no-progress), then prints the summary on stdout.
+ */
 async function reportResult(
+  client: Client,
   handle: WorkflowHandle,
   config: IngestionConfig,
-  json: boolean | undefined,
+  options: IngestCommandOptions,
 ): Promise<number> {
-  try {
-    const summary = (await handle.result()) as IngestionSummary;
-    console.log(json ? JSON.stringify(summary, null, 2) : renderSummary(summary));
-    return exitCodeFor(summary, config.raiseOnError);
-  } catch (error) {
-    if (!(error instanceof WorkflowFailedError)) throw error;
-    const cause = error.cause;
-    const message = cause instanceof ApplicationFailure ? cause.message : (cause?.message ?? error.message);
-    const partial =
-      cause instanceof ApplicationFailure ? (cause.details?.[0] as IngestionSummary | undefined) : undefined;
-    if (partial && !json) console.log(renderSummary(partial));
-    throw new CliExit(EXIT_RUN_FAILED, `The run failed: ${message}`);
+  const result = runOutcome(handle);
+  const outcome =
+    options.json || options.progress === false
+      ? await result
+      : await watchRunProgress(client, handle.workflowId, result);
+  if (outcome.status === 'completed') {
+    console.log(options.json ? JSON.stringify(outcome.summary, null, 2) : renderSummary(outcome.summary));
+    return exitCodeFor(outcome.summary, config.raiseOnError);
   }
+  if (outcome.partial && !options.json) console.log(renderSummary(outcome.partial));
+  throw new CliExit(EXIT_RUN_FAILED, `The run failed: ${outcome.message}`);
 }
