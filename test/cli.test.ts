@@ -74,7 +74,7 @@ sink:
   type: metadata-rest
   config: {}
 workflowConfig:
-  loggerLevel: INFO
+  loggerLevel: DEBUG
   openMetadataServerConfig:
     hostPort: ${o.omUrl}
     authProvider: no-auth
@@ -220,6 +220,8 @@ workflowConfig:
     );
     expect(result.stdout).to.include('Success %: 100.00 (threshold 90)');
     expect(om.topicByFqn(`${serviceName}."cli.orders"`)?.sampleData?.messages).to.deep.equal(['{"id":1}']);
+    // loggerLevel DEBUG: the worker's debug logs are printed, and hold no secret either.
+    expect(result.stderr).to.include('[DEBUG]');
     expect(result.stdout + result.stderr).to.not.include('cli-secret-value');
   });
 
