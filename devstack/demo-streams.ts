@@ -1,7 +1,7 @@
 // The demo's Kinesis streams and ingestion YAML, shared by `npm run demo`, `npm run stack` and
 // the Web UI browser test: a few streams of different kinds (JSON, text, binary, a resharded
 // stream, one excluded by the filter), each holding a few records to sample.
-import type { KinesisFixture } from './kinesis-fixture.js';
+import { KinesisFixture } from './kinesis-fixture.js';
 
 /** A 12-digit access key id: kinesis-local keeps the demo's streams in an account of their own. */
 export const DEMO_ACCOUNT = '111122223333';
@@ -20,6 +20,16 @@ export const DEMO_STREAMS = [
   'audit-log',
   '_tmp_scratch',
 ] as const;
+
+/** Seeds the demo streams into the demo account of the kinesis-local at `endpoint`. */
+export async function seedDemoAccount(endpoint: string, region: string): Promise<void> {
+  const fixture = new KinesisFixture({ endpoint, region, accessKeyId: DEMO_ACCOUNT });
+  try {
+    await seedDemoStreams(fixture);
+  } finally {
+    fixture.close();
+  }
+}
 
 /** Creates the demo streams (2 shards each) and puts a few records in them. The caller closes the fixture. */
 export async function seedDemoStreams(fixture: KinesisFixture): Promise<void> {

@@ -6,8 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEMO_ACCOUNT, DEMO_SECRET_ENV, demoConfigYaml, seedDemoStreams } from './demo-streams.js';
-import { KinesisFixture } from './kinesis-fixture.js';
+import { DEMO_SECRET_ENV, demoConfigYaml, seedDemoAccount } from './demo-streams.js';
 import { startKinesisLocal } from './kinesis-local.js';
 import { startOpenMetadataTestServer } from './openmetadata-test-server.js';
 import { projectRoot } from './temporal-cli.js';
@@ -25,16 +24,7 @@ async function run(): Promise<void> {
   try {
     console.log(`kinesis-local:              ${kinesis.endpoint}`);
     console.log(`OpenMetadata test server:   ${openMetadata.url}`);
-    const fixture = new KinesisFixture({
-      endpoint: kinesis.endpoint,
-      region: kinesis.region,
-      accessKeyId: DEMO_ACCOUNT,
-    });
-    try {
-      await seedDemoStreams(fixture);
-    } finally {
-      fixture.close();
-    }
+    await seedDemoAccount(kinesis.endpoint, kinesis.region);
     const configFile = path.join(stateDir, 'demo-config.yaml');
     writeFileSync(
       configFile,

@@ -17,10 +17,9 @@ import {
   DEMO_SERVICE_NAME,
   DEMO_STREAMS,
   demoConfigYaml,
-  seedDemoStreams,
+  seedDemoAccount,
 } from './demo-streams.js';
 import { defaultDevStackConfigPath, loadDevStackConfig, type DevStackConfig } from './dev-stack-config.js';
-import { KinesisFixture } from './kinesis-fixture.js';
 import { startKinesisLocal } from './kinesis-local.js';
 import { startOpenMetadataTestServer } from './openmetadata-test-server.js';
 import { projectRoot } from './temporal-cli.js';
@@ -171,16 +170,7 @@ async function run(): Promise<void> {
       }),
     ]);
 
-    const fixture = new KinesisFixture({
-      endpoint: kinesis.endpoint,
-      region: kinesis.region,
-      accessKeyId: DEMO_ACCOUNT,
-    });
-    try {
-      await seedDemoStreams(fixture);
-    } finally {
-      fixture.close();
-    }
+    await seedDemoAccount(kinesis.endpoint, kinesis.region);
 
     const worker = await startWorker(config, temporal.address, started);
     const configFile = path.join(stateDir, 'stack-config.yaml');

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { stringify } from 'yaml';
 import { formatConfigIssue, parseIngestionConfig } from '../common/config/index.js';
 import { ingestionWorkflowId } from '../common/run-input.js';
 import { projectRoot } from '../devstack/temporal-cli.js';
+import { runOmKinesis } from './support/cli-runner.js';
 import { getTemporal } from './support/global-stack.js';
 
 const fixture = (name: string) =>
@@ -167,14 +167,8 @@ describe('bad input: config', function () {
       it(entry.name, async () => {
         const file = path.join(scratch, entry.name);
         writeFileSync(file, entry.content);
-        const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
-          execFile(
-            process.execPath,
-            [path.join(projectRoot(), 'bin', 'om-kinesis.js'), 'ingest', '-c', file, '--address', address],
-            { env: { ...process.env, TEMPORAL_ADDRESS: address } },
-            (error, _stdout, stderr) =>
-              resolve({ code: error && typeof error.code === 'number' ? error.code : 0, stderr }),
-          );
+        const result = await runOmKinesis(['ingest', '-c', file, '--address', address], {
+          TEMPORAL_ADDRESS: address,
         });
         expect(result.code, result.stderr).to.equal(2);
         expect(result.stderr).to.match(entry.expect);

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { projectRoot } from '../devstack/temporal-cli.js';
+import { runCommand, runOmKinesis } from './support/cli-runner.js';
 import { getTemporal } from './support/global-stack.js';
 import {
   getOpenMetadata,
@@ -17,30 +16,8 @@ import { resolveTemporalCli } from '../devstack/temporal-cli.js';
 import type { IngestionSummary } from '../common/summary.js';
 import { ingestionWorkflowId } from '../common/run-input.js';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const CLI = path.join(projectRoot(), 'bin', 'om-kinesis.js');
 const scratch = mkdtempSync(path.join(tmpdir(), 'om-kinesis-cli-test-'));
-
-function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  if (!('TEMPORAL_ADDRESS' in env)) delete childEnv.TEMPORAL_ADDRESS;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: childEnv, timeout: 120_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const runCli = (args: string[], env: Record<string, string> = {}) => runOmKinesis(args, env);
 
 function writeConfig(name: string, text: string): string {
   const file = path.join(scratch, name);
@@ -245,26 +222,18 @@ workflowConfig:
     const worker = await startTestWorker({ env: { CLI_TEST_AWS_SECRET: 'resolved-by-the-worker' } });
     try {
       const workflowId = ingestionWorkflowId(serviceName);
-      const started = await new Promise<CliResult>((resolve) => {
-        execFile(
-          resolveTemporalCli().path,
-          [
-            'workflow',
-            'start',
-            '--address',
-            temporal.address,
-            '--type',
-            'kinesisMetadataIngestion',
-            '--task-queue',
-            worker.taskQueue,
-            '--workflow-id',
-            workflowId,
-            '--input-file',
-            inputFile,
-          ],
-          (error, stdout, stderr) => resolve({ code: error ? 1 : 0, stdout, stderr }),
-        );
-      });
+      const started = await runCommand(
+        resolveTemporalCli().path,
+        ['workflow', 'start', '--address', temporal.address, '--type', 'kinesisMetadataIngestion'].concat([
+          '--task-queue',
+          worker.taskQueue,
+          '--workflow-id',
+          workflowId,
+          '--input-file',
+          inputFile,
+        ]),
+        process.env,
+      );
       expect(started.code, started.stderr).to.equal(0);
       const summary = (await worker.client.workflow.getHandle(workflowId).result()) as IngestionSummary;
       expect(summary).to.include({ serviceName, created: 1, failed: 0 });

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,9 +15,9 @@ import {
 } from '../client/progress.js';
 import { INGESTION_WORKFLOW_TYPE, ingestionWorkflowId, type IngestionRunInput } from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
-import { projectRoot } from '../devstack/temporal-cli.js';
 import { createIngestionWorker } from '../worker/create-worker.js';
 import { batchProgressQuery } from '../workflows/queries.js';
+import { runOmKinesis, type CommandResult } from './support/cli-runner.js';
 import { getTemporal } from './support/global-stack.js';
 import {
   getOpenMetadata,
@@ -27,13 +26,6 @@ import {
   uniqueName,
 } from './support/ingestion-harness.js';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-const CLI = path.join(projectRoot(), 'bin', 'om-kinesis.js');
 const STREAMS = Array.from({ length: 60 }, (_, i) => `progress-${String(i).padStart(2, '0')}`);
 const SECRET_ENV = { TEST_AWS_SECRET_ACCESS_KEY: 'test-secret' };
 /**
@@ -42,21 +34,8 @@ const SECRET_ENV = { TEST_AWS_SECRET_ACCESS_KEY: 'test-secret' };
  */
 const ACTIVITIES_PER_SECOND = 20;
 
-function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  delete childEnv.TEMPORAL_ADDRESS;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: childEnv, timeout: 60_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+const runCli = (args: string[], env: Record<string, string> = {}) =>
+  runOmKinesis(args, env, { timeoutMs: 60_000 });
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -121,8 +100,8 @@ describe('run progress', function () {
     const readErrors: string[] = [];
     let summary: IngestionSummary;
     let finalRead: ProgressSnapshot;
-    let once: CliResult;
-    let follow: CliResult;
+    let once: CommandResult;
+    let follow: CommandResult;
     let durationMs: number;
 
     before(async function () {

@@ -2,7 +2,6 @@
 // Temporal dev server; scheduled runs are executed by the product's worker and write to the
 // OpenMetadata test server. Every schedule a test makes is deleted in `after`, whatever happens.
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +10,8 @@ import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } 
 import type { IngestionRunInput } from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
 import { formatDuration, parseDuration, specText } from '../client/commands/schedule.js';
-import { projectRoot, resolveTemporalCli } from '../devstack/temporal-cli.js';
+import { resolveTemporalCli } from '../devstack/temporal-cli.js';
+import { OM_KINESIS_BIN, runCommand, type CommandResult } from './support/cli-runner.js';
 import { getTemporal } from './support/global-stack.js';
 import {
   getOpenMetadata,
@@ -23,25 +23,13 @@ import {
   type TestConfigOptions,
 } from './support/ingestion-harness.js';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type CliResult = CommandResult;
 
-const CLI = path.join(projectRoot(), 'bin', 'om-kinesis.js');
 const SECRET_ENV = { SCHEDULE_TEST_AWS_SECRET: 'resolved-by-the-worker' };
 const scratch = mkdtempSync(path.join(tmpdir(), 'om-kinesis-schedule-test-'));
 const serviceKey = defineSearchAttributeKey('OmKinesisService', SearchAttributeType.KEYWORD);
 
-function execute(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(file, args, { env, timeout: 30_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const execute = (file: string, args: string[], env: NodeJS.ProcessEnv) => runCommand(file, args, env, 30_000);
 
 describe('om-kinesis schedule', function () {
   this.timeout(60_000);
@@ -81,7 +69,7 @@ describe('om-kinesis schedule', function () {
 
   /** Runs the CLI against the test cluster (TEMPORAL_ADDRESS), with the config's secret variable. */
   function om(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
-    return execute(process.execPath, [CLI, ...args], {
+    return execute(process.execPath, [OM_KINESIS_BIN, ...args], {
       ...process.env,
       ...SECRET_ENV,
       TEMPORAL_ADDRESS: address,

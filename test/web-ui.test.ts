@@ -4,7 +4,6 @@
 // opens one and reads its timeline, event history and result. Screenshots are kept in
 // test-artifacts/web-ui/ (git-ignored).
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import { ingestionWorkflowId } from '../common/run-input.js';
 import { demoConfigYaml, seedDemoStreams } from '../devstack/demo-streams.js';
 import { projectRoot } from '../devstack/temporal-cli.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../devstack/temporal-dev-server.js';
+import { runOmKinesis, type CommandResult } from './support/cli-runner.js';
 import { TEST_LOG_DIR, TEST_SEARCH_ATTRIBUTES } from './support/global-stack.js';
 import {
   getOpenMetadata,
@@ -37,7 +37,6 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 const ARTIFACTS = path.join(projectRoot(), 'test-artifacts', 'web-ui');
-const CLI = path.join(projectRoot(), 'bin', 'om-kinesis.js');
 
 // A fake AWS secret no page may ever show: the config names it as ${WEB_UI_TEST_AWS_SECRET},
 // which only the worker resolves; the CLI that starts the run does not even have it.
@@ -47,24 +46,9 @@ const SECRET = 'wJalrXUtnFEMI/K7MDENG/WebUiNeverShowsThisKEY';
 // Generous per wait: a 2-core machine running other suites renders the SPA slowly.
 const UI_WAIT_MS = 20_000;
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[]): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // The CLI passes the ${...} reference on, unsealed and unresolved, for the worker to resolve.
-  delete env[SECRET_ENV];
-  delete env.OM_KINESIS_SECRETS_KEY;
-  delete env.TEMPORAL_ADDRESS;
-  return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
+// The CLI passes the ${...} reference on, unsealed and unresolved, for the worker to resolve.
+const runCli = (args: string[]) =>
+  runOmKinesis(args, {}, { unset: [SECRET_ENV, 'OM_KINESIS_SECRETS_KEY'], timeoutMs: 60_000 });
 
 /** True when `text`, or a base64 string inside it (the UI's API sends payloads so), holds `needle`. */
 function reveals(text: string, needle: string): boolean {
@@ -140,7 +124,7 @@ describe('Temporal Web UI (headless Chromium)', function () {
     await seeded;
 
     const scratch = mkdtempSync(path.join(tmpdir(), 'om-kinesis-web-ui-'));
-    const ingest = (name: string): Promise<CliResult> => {
+    const ingest = (name: string): Promise<CommandResult> => {
       const file = path.join(scratch, `${name}.yaml`);
       writeFileSync(
         file,
