@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { WorkflowFailedError } from '@temporalio/client';
 import { awsClientsFor, destroyAwsClients } from '../activities/aws/aws-clients.js';
+import { startFaultProxy } from '../devstack/fault-proxy.js';
 import { createAssumableRole } from '../devstack/moto-server.js';
 import {
   startOpenMetadataTestServer,
@@ -45,7 +46,11 @@ describe('run outcomes', function () {
   before(async () => {
     const moto = await getMoto();
     worker = await startTestWorker({
-      env: { TEST_AWS_SECRET_ACCESS_KEY: secret, TEST_OM_TOKEN: 'wrong-token-5b7a' },
+      env: {
+        TEST_AWS_SECRET_ACCESS_KEY: secret,
+        TEST_OM_TOKEN: 'wrong-token-5b7a',
+        TEST_GOOD_OM_TOKEN: 'the-right-token',
+      },
       aws: { stsEndpoint: moto.endpoint },
     });
   });
@@ -82,6 +87,57 @@ describe('run outcomes', function () {
       `assumed-role/${roleName}/OpenMetadataSession`,
     );
     expect(parent?.text).to.not.include(secret);
+  });
+
+  it('a run whose assumed-role session nears expiry mid-run renews it and completes', async () => {
+    const [moto, kinesisLocal, om] = await Promise.all([getMoto(), getKinesisLocal(), getOpenMetadata()]);
+    const { roleArn } = await createAssumableRole(moto.endpoint, {
+      roleName: uniqueName('short'),
+      region: TEST_REGION,
+    });
+    let assumeRoleCalls = 0;
+    // STS through a proxy that only counts AssumeRole calls.
+    const sts = await startFaultProxy({
+      target: moto.endpoint,
+      faults: [
+        {
+          match: (r) => {
+            if (r.body.toString('utf8').includes('Action=AssumeRole')) assumeRoleCalls += 1;
+            return false;
+          },
+          action: { kind: 'reset' },
+        },
+      ],
+    });
+    // Sessions of 301 s are due for renewal (the SDK's 5-minute window) 1 s after they start.
+    const shortSessions = await startTestWorker({
+      env: { TEST_AWS_SECRET_ACCESS_KEY: secret },
+      aws: { stsEndpoint: sts.endpoint, assumeRoleDurationSeconds: 301 },
+    });
+    try {
+      const fixture = new KinesisFixture({ endpoint: kinesisLocal.endpoint, region: TEST_REGION });
+      const prefix = uniqueName('renewal');
+      const streams = Array.from({ length: 12 }, (_, i) => `${prefix}-${i}`);
+      await fixture.createStreams(streams, 1);
+      fixture.close();
+      const config = testConfigDocument({
+        serviceName: uniqueName('renewal'),
+        accessKeyId: 'AKIASTATICBASEKEY',
+        kinesisEndpoint: kinesisLocal.endpoint,
+        openMetadataUrl: om.url,
+        assumeRoleArn: roleArn,
+        filter: { includes: [`${prefix}-`] },
+        markDeletedTopics: false,
+      });
+      const started = Date.now();
+      const { summary } = await runIngestion(shortSessions, config, { streamConcurrency: 1 });
+      expect(summary).to.include({ created: 12, failed: 0 });
+      expect(Date.now() - started, "the run outlived its first session's renewal point").to.be.above(1_000);
+      expect(assumeRoleCalls, 'sessions renewed during the run').to.be.at.least(2);
+    } finally {
+      await shortSessions.stop();
+      await sts.close();
+    }
   });
 
   it('renews assumed-role credentials before they expire, reusing them until then', async () => {
@@ -145,6 +201,27 @@ describe('run outcomes', function () {
       expect(failure.elapsedMs).to.be.below(15_000);
       const histories = await runHistories(worker.client, failure.workflowId);
       expect(histories.map((h) => h.text).join()).to.not.include('wrong-token-5b7a');
+    });
+
+    it('a bot OpenMetadata forbids to write (403)', async () => {
+      guarded.setForbiddenPaths(['/api/v1/services/messagingServices']);
+      try {
+        const { accessKeyId, endpoint, fixture } = await isolatedKinesis();
+        fixture.close();
+        const config = testConfigDocument({
+          serviceName: uniqueName('forbidden'),
+          accessKeyId,
+          kinesisEndpoint: endpoint,
+          openMetadataUrl: guarded.url,
+          jwtToken: '${TEST_GOOD_OM_TOKEN}',
+        });
+        const failure = await runFailure(worker, config);
+        expect(failure.message).to.match(/^(checkOpenMetadata|upsertService): OpenMetadata forbade /);
+        expect(failure.message).to.include('(403)').and.include('The bot needs a role');
+        expect(failure.elapsedMs).to.be.below(15_000);
+      } finally {
+        guarded.setForbiddenPaths([]);
+      }
     });
 
     it('an invalid config given straight to the workflow (as with the Temporal CLI)', async () => {
