@@ -95,6 +95,11 @@ export function buildProgram(): Command {
       'activities this worker runs at once (default 100)',
       positiveInteger,
     )
+    .option(
+      '--workers-per-account <n>',
+      'workers crawling one AWS account at once: each paces its calls at 1/n of the account quotas (default 1)',
+      positiveInteger,
+    )
     .addOption(
       new Option('--log-level <level>', 'worker log level')
         .choices(['DEBUG', 'INFO', 'WARN', 'ERROR'])

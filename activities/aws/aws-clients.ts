@@ -8,6 +8,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsConfig } from '../../common/config/index.js';
 import { resolveSecret, type SecretSources } from '../secrets.js';
+import { paceKinesisCalls, type AwsRateLimitOptions } from './rate-limits.js';
 
 /** The AWS clients of one awsConfig, shared by every activity of the worker that uses it. */
 export interface AwsClients {
@@ -29,6 +30,11 @@ export interface AwsClientOptions {
    * honours AWS_ENDPOINT_URL_STS, then the regional endpoint.
    */
   stsEndpoint?: string;
+  /**
+   * Pacing of the per-account Kinesis calls (default: AWS's quotas, all of them for this
+   * worker). With N workers on one account, give each `share: 1 / N`; `false` turns it off.
+   */
+  rateLimits?: AwsRateLimitOptions | false;
 }
 
 const cache = new Map<string, AwsClients>();
@@ -110,6 +116,7 @@ export function awsClientsFor(
     secrets: [secretAccessKey, sessionToken].filter((s): s is string => !!s),
     assumedRole: !!aws.assumeRoleArn,
   };
+  if (options.rateLimits !== false) paceKinesisCalls(clients.kinesis, options.rateLimits);
   if (cache.size >= MAX_CACHED) {
     // Dropped from the cache, not destroyed: an activity still running may be using it; its
     // idle sockets close on their own (keep-alive timeout).

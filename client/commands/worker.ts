@@ -8,6 +8,8 @@ import { CliExit, EXIT_RUN_FAILED } from './shared.js';
 export interface WorkerCommandOptions extends TemporalFlags {
   taskQueue?: string;
   maxConcurrentActivities?: number;
+  /** Workers sharing one AWS account's quotas: each paces at 1/n of them. */
+  workersPerAccount?: number;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
@@ -32,7 +34,13 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
       connection,
       namespace: target.namespace,
       taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-      activities: { env: process.env, ...(passphrase ? { sealingKey: secretsKeyFrom(passphrase) } : {}) },
+      activities: {
+        env: process.env,
+        ...(passphrase ? { sealingKey: secretsKeyFrom(passphrase) } : {}),
+        ...(options.workersPerAccount
+          ? { aws: { rateLimits: { share: 1 / options.workersPerAccount } } }
+          : {}),
+      },
       ...(options.maxConcurrentActivities
         ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities }
         : {}),

@@ -1,0 +1,512 @@
+// `npm run bench -- --streams N --shards S --records R ...`: measures a full ingestion run
+// against kinesis-local behind the AWS-quota proxy, a sequential baseline, and a re-run, and
+// writes the figures to a JSON file. See bench/README.md.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
+import { destroyAwsClients } from '../activities/aws/aws-clients.js';
+import type { ActivityDependencies } from '../activities/index.js';
+import { INGESTION_WORKFLOW_TYPE, ingestionWorkflowId, type IngestionRunInput } from '../common/run-input.js';
+import type { IngestionSummary } from '../common/summary.js';
+import { KINESIS_QUOTAS, startFaultProxy, type ApiStats, type FaultProxy } from '../devstack/fault-proxy.js';
+import { KinesisFixture } from '../devstack/kinesis-fixture.js';
+import { startKinesisLocal } from '../devstack/kinesis-local.js';
+import { startOpenMetadataTestServer } from '../devstack/openmetadata-test-server.js';
+import { startProcess, stopAllProcesses, type ManagedProcess } from '../devstack/processes.js';
+import { projectRoot } from '../devstack/temporal-cli.js';
+import { startTemporalDevServer } from '../devstack/temporal-dev-server.js';
+import { createIngestionWorker } from '../worker/create-worker.js';
+import { executionsOf, measureHistories, type HistoryFigures } from './histories.js';
+import { runSequentialBaseline, type BaselineResult } from './sequential-baseline.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const REGION = 'us-east-1';
+const SECRET_ENV = 'BENCH_AWS_SECRET_ACCESS_KEY';
+const SECRET = 'bench-secret';
+
+interface BenchArgs {
+  streams: number;
+  shards: number;
+  records: number;
+  latencyKinesis: number;
+  latencyOm: number;
+  quotas: boolean;
+  workers: number;
+  workerProcesses: boolean;
+  sample: boolean;
+  baseline: boolean;
+  baselineLimit: number;
+  rerun: boolean;
+  out: string;
+  /** Run options passed to the workflow as given (streamConcurrency, batchSize, batchConcurrency). */
+  runOptions: Record<string, number>;
+}
+
+function parseBenchArgs(argv: string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      streams: { type: 'string', default: '100' },
+      shards: { type: 'string', default: '1' },
+      records: { type: 'string', default: '10' },
+      'latency-kinesis': { type: 'string', default: '20' },
+      'latency-om': { type: 'string', default: '10' },
+      'no-quotas': { type: 'boolean', default: false },
+      workers: { type: 'string', default: '1' },
+      'worker-processes': { type: 'boolean', default: false },
+      sample: { type: 'boolean', default: true },
+      'no-sample': { type: 'boolean', default: false },
+      baseline: { type: 'boolean', default: true },
+      'no-baseline': { type: 'boolean', default: false },
+      'baseline-limit': { type: 'string' },
+      'no-rerun': { type: 'boolean', default: false },
+      out: { type: 'string' },
+      'stream-concurrency': { type: 'string' },
+      'batch-concurrency': { type: 'string' },
+      'batch-size': { type: 'string' },
+    },
+    strict: true,
+  });
+  const int = (name: string, value: string | undefined): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got ${value}`);
+    return n;
+  };
+  const streams = int('streams', values.streams);
+  const workers = int('workers', values.workers);
+  if (workers < 1) throw new Error('--workers must be at least 1');
+  return {
+    streams,
+    shards: Math.max(1, int('shards', values.shards)),
+    records: int('records', values.records),
+    latencyKinesis: int('latency-kinesis', values['latency-kinesis']),
+    latencyOm: int('latency-om', values['latency-om']),
+    quotas: !values['no-quotas'],
+    workers,
+    workerProcesses: workers > 1 || values['worker-processes'],
+    sample: !values['no-sample'],
+    baseline: !values['no-baseline'],
+    baselineLimit: values['baseline-limit'] ? int('baseline-limit', values['baseline-limit']) : streams,
+    rerun: !values['no-rerun'],
+    runOptions: Object.fromEntries(
+      (
+        [
+          ['streamConcurrency', 'stream-concurrency'],
+          ['batchConcurrency', 'batch-concurrency'],
+          ['batchSize', 'batch-size'],
+        ] as const
+      )
+        .filter(([, flag]) => values[flag] !== undefined)
+        .map(([key, flag]) => [key, int(flag, values[flag])]),
+    ),
+    out:
+      values.out ??
+      path.join(
+        'bench-results',
+        `bench-${streams}x${values.shards}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+      ),
+  };
+}
+
+/** Peak RSS (VmHWM) of a process, in MB. */
+function peakRssMb(pid: number | 'self'): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kb ? Math.round(Number(kb) / 1024) : NaN;
+}
+
+function diffStats(
+  after: Record<string, ApiStats>,
+  before: Record<string, ApiStats>,
+): Record<string, ApiStats> {
+  const out: Record<string, ApiStats> = {};
+  for (const [api, s] of Object.entries(after)) {
+    const b = before[api];
+    out[api] = {
+      requests: s.requests - (b?.requests ?? 0),
+      forwarded: s.forwarded - (b?.forwarded ?? 0),
+      throttled: s.throttled - (b?.throttled ?? 0),
+      faults: s.faults - (b?.faults ?? 0),
+      peakPerSecond: s.peakPerSecond,
+    };
+  }
+  return out;
+}
+
+/** The slowest account-wide API at its quota: the least time the forwarded calls can take. */
+function quotaFloor(stats: Record<string, ApiStats>): {
+  seconds: number;
+  api: string;
+  calls: number;
+  perSecond: number;
+} {
+  let floor = { seconds: 0, api: 'none', calls: 0, perSecond: 0 };
+  for (const quota of KINESIS_QUOTAS) {
+    if (quota.per !== 'account') continue;
+    const calls = stats[quota.api]?.forwarded ?? 0;
+    const seconds = calls / quota.perSecond;
+    if (seconds > floor.seconds) floor = { seconds, api: quota.api, calls, perSecond: quota.perSecond };
+  }
+  return floor;
+}
+
+function configFor(
+  serviceName: string,
+  accessKeyId: string,
+  kinesisEndpoint: string,
+  omUrl: string,
+  sample: boolean,
+) {
+  return {
+    source: {
+      type: 'kinesis',
+      serviceName,
+      serviceConnection: {
+        config: {
+          type: 'Kinesis',
+          awsConfig: {
+            awsAccessKeyId: accessKeyId,
+            awsSecretAccessKey: `\${${SECRET_ENV}}`,
+            awsRegion: REGION,
+            endPointURL: kinesisEndpoint,
+          },
+        },
+      },
+      sourceConfig: { config: { type: 'MessagingMetadata', generateSampleData: sample } },
+    },
+    sink: { type: 'metadata-rest', config: {} },
+    workflowConfig: {
+      loggerLevel: 'INFO',
+      openMetadataServerConfig: { hostPort: omUrl, authProvider: 'no-auth' },
+    },
+  };
+}
+
+const log = (message: string): void =>
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs(process.argv.slice(2));
+  const logDir = path.join(projectRoot(), 'bench-results', 'logs');
+  mkdirSync(logDir, { recursive: true });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
+  });
+
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const cleanup = async (): Promise<void> => {
+    for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+    destroyAwsClients();
+    await stopAllProcesses();
+  };
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+  try {
+    log('starting Temporal dev server, kinesis-local, OpenMetadata test server');
+    const [temporal, kinesis, om] = await Promise.all([
+      startTemporalDevServer({
+        logDir,
+        searchAttributes: { OmKinesisService: 'Keyword', OmKinesisConnector: 'Keyword' },
+      }),
+      startKinesisLocal({ logDir }),
+      startOpenMetadataTestServer(),
+    ]);
+    cleanups.push(
+      () => temporal.stop(),
+      () => kinesis.stop(),
+      () => om.close(),
+    );
+
+    const accessKeyId = String(100_000_000_000 + Math.floor(Math.random() * 899_999_999_999));
+    const fixture = new KinesisFixture({
+      endpoint: kinesis.endpoint,
+      region: REGION,
+      accessKeyId,
+      secretAccessKey: SECRET,
+    });
+    const names = Array.from({ length: args.streams }, (_, i) => `bench-${String(i).padStart(6, '0')}`);
+    const setupBegin = Date.now();
+    await fixture.createStreams(names, args.shards, { concurrency: 64 });
+    if (args.records > 0) {
+      const records = Array.from({ length: args.records }, (_, i) =>
+        JSON.stringify({ id: i, at: i * 1000, kind: 'bench' }),
+      );
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          for (let i = next++; i < names.length; i = next++) await fixture.putRecords(names[i]!, records);
+        }),
+      );
+    }
+    fixture.client.destroy();
+    const setupMs = Date.now() - setupBegin;
+    log(`created ${args.streams} streams x ${args.shards} shards x ${args.records} records in ${setupMs} ms`);
+
+    const kinesisProxy: FaultProxy = await startFaultProxy({
+      target: kinesis.endpoint,
+      latencyMs: args.latencyKinesis,
+      ...(args.quotas ? { quotas: KINESIS_QUOTAS } : {}),
+    });
+    const omProxy = await startFaultProxy({ target: om.url, latencyMs: args.latencyOm });
+    // The proxy forwards paths as they come: the API prefix stays in the URL the connector is given.
+    const omProxyUrl = `${omProxy.endpoint}${new URL(om.url).pathname}`;
+    cleanups.push(
+      () => kinesisProxy.close(),
+      () => omProxy.close(),
+    );
+
+    const taskQueue = `bench-${Date.now().toString(36)}`;
+    // Without quotas there is nothing to pace at: the run then shows the product's own limits.
+    const deps: ActivityDependencies = {
+      env: { [SECRET_ENV]: SECRET },
+      ...(args.quotas ? {} : { aws: { rateLimits: false } }),
+    };
+    const workerPids: Array<number | 'self'> = [];
+    const workerProcs: ManagedProcess[] = [];
+    if (args.workerProcesses) {
+      for (let i = 0; i < args.workers; i++) {
+        const proc = await startProcess({
+          name: `bench-worker-${i + 1}`,
+          command: process.execPath,
+          args: [
+            path.join(projectRoot(), 'bin', 'om-kinesis.js'),
+            'worker',
+            '--address',
+            temporal.address,
+            '--task-queue',
+            taskQueue,
+            '--log-level',
+            'WARN',
+            '--workers-per-account',
+            String(args.workers),
+          ],
+          env: { [SECRET_ENV]: SECRET },
+          logDir,
+        });
+        workerProcs.push(proc);
+        workerPids.push(proc.pid);
+        cleanups.push(() => proc.stop());
+      }
+    } else {
+      const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+      const worker = await createIngestionWorker({
+        connection: nativeConnection,
+        taskQueue,
+        activities: deps,
+      });
+      const running = worker.run();
+      workerPids.push('self');
+      cleanups.push(async () => {
+        worker.shutdown();
+        await running;
+        await nativeConnection.close();
+      });
+    }
+    const connection = await Connection.connect({ address: temporal.address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection });
+
+    const serviceName = `bench_${Date.now().toString(36)}`;
+    const input: IngestionRunInput = {
+      config: configFor(serviceName, accessKeyId, kinesisProxy.endpoint, omProxyUrl, args.sample),
+      options: { ...args.runOptions },
+    };
+    const rssSamples = new Map<string, number>();
+    const sampler = setInterval(() => {
+      for (const pid of workerPids) {
+        try {
+          rssSamples.set(String(pid), Math.max(rssSamples.get(String(pid)) ?? 0, peakRssMb(pid)));
+        } catch {
+          // The process is gone.
+        }
+      }
+    }, 500);
+    cleanups.push(() => Promise.resolve(clearInterval(sampler)));
+
+    const runOnce = async (label: string) => {
+      const kBefore = kinesisProxy.stats();
+      const omBefore = om.requests.length;
+      const begin = Date.now();
+      log(`${label}: starting`);
+      const handle = await client.workflow.start(INGESTION_WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: ingestionWorkflowId(serviceName),
+        args: [input],
+      });
+      const summary = (await handle.result().catch((error: unknown) => {
+        throw new Error(`${label} failed: ${String((error as { cause?: unknown }).cause ?? error)}`, {
+          cause: error,
+        });
+      })) as IngestionSummary;
+      const wallMs = Date.now() - begin;
+      const kinesisCalls = diffStats(kinesisProxy.stats(), kBefore);
+      const omRequests = om.requests.slice(omBefore);
+      const omWrites = omRequests.filter((r) => r.method !== 'GET');
+      const topicWrites = omWrites.filter((r) => r.path.includes('/topics')).length;
+      log(
+        `${label}: done in ${wallMs} ms (created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}, failed ${summary.failed})`,
+      );
+      return { wallMs, summary, kinesisCalls, omWrites: omWrites.length, topicWrites, handle };
+    };
+
+    const first = await runOnce('run');
+    const floor = quotaFloor(first.kinesisCalls);
+    const throttled = Object.values(first.kinesisCalls).reduce((n, s) => n + s.throttled, 0);
+    const peakRss = Object.fromEntries(
+      workerPids.map((pid) => [String(pid), rssSamples.get(String(pid)) ?? peakRssMb(pid)]),
+    );
+    log('reading histories');
+    const executions = await executionsOf(client, taskQueue, ingestionWorkflowId(serviceName));
+    const histories: HistoryFigures = await measureHistories(client, executions);
+
+    let rerun: Awaited<ReturnType<typeof runOnce>> | undefined;
+    if (args.rerun) rerun = await runOnce('re-run');
+
+    let baseline: (BaselineResult & { msPerStream: number; extrapolatedWallMs: number }) | undefined;
+    if (args.baseline) {
+      const baselineService = `${serviceName}_seq`;
+      const baselineInput: IngestionRunInput = {
+        config: configFor(baselineService, accessKeyId, kinesisProxy.endpoint, omProxyUrl, args.sample),
+        options: { ...args.runOptions },
+      };
+      log(`sequential baseline over ${Math.min(args.baselineLimit, args.streams)} streams`);
+      const result = await runSequentialBaseline(deps, baselineInput, args.baselineLimit);
+      const msPerStream = result.streams > 0 ? result.wallMs / result.streams : 0;
+      baseline = { ...result, msPerStream, extrapolatedWallMs: Math.round(msPerStream * args.streams) };
+    }
+
+    const summary = first.summary;
+    const figures = {
+      at: new Date().toISOString(),
+      args,
+      setupMs,
+      run: {
+        wallMs: first.wallMs,
+        streamsPerSecond: +(args.streams / (first.wallMs / 1000)).toFixed(2),
+        created: summary.created,
+        updated: summary.updated,
+        unchanged: summary.unchanged,
+        skipped: summary.skipped,
+        failed: summary.failed,
+        sourceErrors: summary.sourceErrors,
+        sinkErrors: summary.sinkErrors,
+        sampleMessages: summary.sampleMessages,
+        warningCount: summary.warningCount,
+        quotaFloor: floor,
+        wallOverFloor: floor.seconds > 0 ? +(first.wallMs / 1000 / floor.seconds).toFixed(3) : null,
+        throttledByProxy: throttled,
+        kinesisCalls: first.kinesisCalls,
+        openMetadataWrites: first.omWrites,
+        openMetadataTopicWrites: first.topicWrites,
+        workerPeakRssMb: peakRss,
+        workerPeakRssNote: args.workerProcesses
+          ? 'VmHWM of each worker process'
+          : 'VmHWM of the benchmark process, which also holds the in-process OpenMetadata test server, the proxies and the baseline',
+        histories,
+      },
+      rerun: rerun && {
+        wallMs: rerun.wallMs,
+        openMetadataWrites: rerun.omWrites,
+        openMetadataTopicWrites: rerun.topicWrites,
+        unchanged: rerun.summary.unchanged,
+        failed: rerun.summary.failed,
+        throttledByProxy: Object.values(rerun.kinesisCalls).reduce((n, s) => n + s.throttled, 0),
+      },
+      baseline: baseline && {
+        ...baseline,
+        speedUp: +(baseline.extrapolatedWallMs / first.wallMs).toFixed(2),
+      },
+    };
+    mkdirSync(path.dirname(args.out), { recursive: true });
+    writeFileSync(args.out, `${JSON.stringify(figures, null, 2)}\n`);
+    printFigures(figures);
+    console.log(`figures written to ${args.out}`);
+  } finally {
+    await cleanup();
+  }
+}
+
+function printFigures(f: {
+  args: BenchArgs;
+  run: {
+    wallMs: number;
+    streamsPerSecond: number;
+    quotaFloor: { seconds: number; api: string; calls: number; perSecond: number };
+    wallOverFloor: number | null;
+    throttledByProxy: number;
+    failed: number;
+    openMetadataWrites: number;
+    openMetadataTopicWrites: number;
+    workerPeakRssMb: Record<string, number>;
+    histories: HistoryFigures;
+  };
+  rerun?: { wallMs: number; openMetadataTopicWrites: number; openMetadataWrites: number } | undefined;
+  baseline?: { streams: number; wallMs: number; extrapolatedWallMs: number; speedUp: number } | undefined;
+}): void {
+  const r = f.run;
+  const h = r.histories;
+  const rows: Array<[string, string]> = [
+    ['streams x shards x records', `${f.args.streams} x ${f.args.shards} x ${f.args.records}`],
+    [
+      'quotas / latency kinesis / om',
+      `${f.args.quotas ? 'on' : 'off'} / ${f.args.latencyKinesis} ms / ${f.args.latencyOm} ms`,
+    ],
+    ['workers', `${f.args.workers}${f.args.workerProcesses ? ' (processes)' : ' (in-process)'}`],
+    ['wall time', `${(r.wallMs / 1000).toFixed(1)} s`],
+    [
+      'quota floor',
+      `${r.quotaFloor.seconds.toFixed(1)} s (${r.quotaFloor.calls} ${r.quotaFloor.api} / ${r.quotaFloor.perSecond} per s)`,
+    ],
+    ['wall / floor', r.wallOverFloor === null ? 'n/a' : r.wallOverFloor.toFixed(2)],
+    ['streams / s', r.streamsPerSecond.toFixed(1)],
+    ['failed streams', String(r.failed)],
+    ['throttle errors (proxy)', String(r.throttledByProxy)],
+    [
+      'worker peak RSS',
+      Object.values(r.workerPeakRssMb)
+        .map((mb) => `${mb} MB`)
+        .join(', '),
+    ],
+    [
+      'largest history',
+      h.largest
+        ? `${h.largest.events} events, ${(h.largest.bytes / 1024).toFixed(0)} KiB (${h.largest.workflowId})`
+        : 'n/a',
+    ],
+    ['executions / activity executions', `${h.executions} / ${h.activityExecutions}`],
+    ['activity run time (sum)', `${(h.activityRunMs / 1000).toFixed(1)} s`],
+    [
+      'activity schedule-to-start (sum / max)',
+      `${(h.activityScheduleToStartMs / 1000).toFixed(1)} s / ${h.maxScheduleToStartMs} ms`,
+    ],
+    ['workflow tasks (count / sum)', `${h.workflowTasks} / ${(h.workflowTaskMs / 1000).toFixed(1)} s`],
+    ['OpenMetadata writes (topic writes)', `${r.openMetadataWrites} (${r.openMetadataTopicWrites})`],
+  ];
+  if (f.rerun) {
+    rows.push(['re-run wall time', `${(f.rerun.wallMs / 1000).toFixed(1)} s`]);
+    rows.push([
+      're-run OpenMetadata writes (topic writes)',
+      `${f.rerun.openMetadataWrites} (${f.rerun.openMetadataTopicWrites})`,
+    ]);
+  }
+  if (f.baseline) {
+    rows.push([
+      'sequential baseline',
+      `${(f.baseline.wallMs / 1000).toFixed(1)} s for ${f.baseline.streams} streams; ${(f.baseline.extrapolatedWallMs / 1000).toFixed(1)} s for all`,
+    ]);
+    rows.push(['speed-up over baseline', `${f.baseline.speedUp}x`]);
+  }
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,56 @@
+import { expect } from 'chai';
+import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { CallPacer, effectiveRates, InvalidRateLimitError } from '../activities/aws/rate-limits.js';
+import { awsClientsFor, destroyAwsClients } from '../activities/aws/aws-clients.js';
+import { KINESIS_QUOTAS, startFaultProxy } from '../devstack/fault-proxy.js';
+import { isolatedKinesis, TEST_REGION } from './support/ingestion-harness.js';
+import type { AwsConfig } from '../common/config/index.js';
+
+describe('AWS call pacing', function () {
+  this.timeout(30_000);
+
+  it('defaults to the per-account quotas and splits them between workers', () => {
+    expect(effectiveRates()).to.deep.equal({ ListStreams: 5, DescribeStreamSummary: 20 });
+    expect(effectiveRates({ share: 0.5 })).to.deep.equal({ ListStreams: 2.5, DescribeStreamSummary: 10 });
+    expect(effectiveRates({ perSecond: { ListStreams: 0, GetRecords: 5 } })).to.deep.equal({
+      DescribeStreamSummary: 20,
+      GetRecords: 5,
+    });
+    expect(() => effectiveRates({ share: 0 })).to.throw(InvalidRateLimitError);
+  });
+
+  it('spaces call starts evenly at the rate, with a margin per second, in arrival order', async () => {
+    const pacer = new CallPacer(10, 50);
+    const begin = performance.now();
+    const times: number[] = [];
+    await Promise.all(
+      Array.from({ length: 11 }, () => pacer.acquire().then(() => times.push(performance.now() - begin))),
+    );
+    expect(times[0]).to.be.below(50);
+    expect(times[1]).to.be.at.least(100);
+    expect(times[10]).to.be.at.least(1045);
+    expect(times[10]).to.be.below(1500);
+  });
+
+  it('keeps a burst of ListStreams calls within the quota: none throttled', async () => {
+    const kinesis = await isolatedKinesis();
+    kinesis.fixture.close();
+    const proxy = await startFaultProxy({ target: kinesis.endpoint, quotas: KINESIS_QUOTAS });
+    try {
+      const aws = {
+        awsAccessKeyId: kinesis.accessKeyId,
+        awsSecretAccessKey: 'x',
+        awsRegion: TEST_REGION,
+        endPointURL: proxy.endpoint,
+      } as unknown as AwsConfig;
+      const { kinesis: client } = awsClientsFor(aws, { env: {} }, { maxSockets: 7 });
+      await Promise.all(Array.from({ length: 12 }, () => client.send(new ListStreamsCommand({ Limit: 1 }))));
+      const stats = proxy.stats().ListStreams;
+      expect(stats?.forwarded).to.equal(12);
+      expect(stats?.throttled).to.equal(0);
+    } finally {
+      destroyAwsClients();
+      await proxy.close();
+    }
+  });
+});
