@@ -59,6 +59,11 @@ export function classifyAwsError(error: unknown, action: string, subject?: strin
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
   const detail = (e.message ?? String(error)).trim();
+  // A call whose assumed-role credentials could not be obtained fails with STS's error: name
+  // the permission that is really missing, not the call that needed the credentials.
+  if (/sts:AssumeRole/.test(detail) && action !== 'sts:AssumeRole') {
+    return classifyAwsError(error, 'sts:AssumeRole', /(arn:aws:iam::\S+:role\/[^\s,.]+)/.exec(detail)?.[1]);
+  }
   const what = subject ? `${action} on ${subject}` : action;
 
   if (THROTTLE_ERRORS.has(name) || status === 429) {
