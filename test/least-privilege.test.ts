@@ -182,9 +182,7 @@ describe('least privilege, enforced by moto IAM', function () {
   it('AssumeRole denied ends the run at once, naming sts:AssumeRole', async () => {
     const failure = await failureOf(await configFor(roles.get('all'), '${LP_NOBODY}', nobody.accessKeyId));
     // The AWS checks run at once: whichever is denied first names the cause.
-    expect(failure.message).to.match(
-      /^(verifyAwsIdentity|checkKinesis): AWS denied sts:AssumeRole on arn:aws:iam::/,
-    );
+    expect(failure.message).to.match(/^(verifyAwsIdentity|checkKinesis): AWS denied sts:AssumeRole /);
     expect(failure.message).to.include('needs the IAM permission sts:AssumeRole');
     expect(failure.elapsedMs).to.be.below(20_000);
   });

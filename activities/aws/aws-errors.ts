@@ -62,7 +62,7 @@ export function classifyAwsError(error: unknown, action: string, subject?: strin
   // A call whose assumed-role credentials could not be obtained fails with STS's error: name
   // the permission that is really missing, not the call that needed the credentials.
   if (/sts:AssumeRole/.test(detail) && action !== 'sts:AssumeRole') {
-    return classifyAwsError(error, 'sts:AssumeRole', /(arn:aws:iam::\S+:role\/[^\s,.]+)/.exec(detail)?.[1]);
+    return classifyAwsError(error, 'sts:AssumeRole');
   }
   const what = subject ? `${action} on ${subject}` : action;
 
