@@ -8,10 +8,8 @@ export interface StreamFacts {
   status: string;
   mode?: string;
   retentionPeriodHours: number;
-  /** Open shards according to ListShards (shards without an ending sequence number). */
+  /** Open shards (closed parents of splits and merges are not partitions any more). */
   openShardCount: number;
-  /** Closed shards still within retention (parents of splits and merges). */
-  closedShardCount: number;
   consumerCount?: number;
   encryptionType?: string;
   /** ISO-8601. */

@@ -14,7 +14,6 @@ const facts: StreamFacts = {
   mode: 'ON_DEMAND',
   retentionPeriodHours: 168,
   openShardCount: 4,
-  closedShardCount: 2,
   consumerCount: 1,
   encryptionType: 'KMS',
   createdAt: '2024-01-02T03:04:05.000Z',

@@ -104,7 +104,11 @@ export function isOpenShard(shard: Shard): boolean {
   return shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
 }
 
-/** DescribeStreamSummary + ListShards, reduced to the facts a topic is built from. */
+/**
+ * DescribeStreamSummary, reduced to the facts a topic is built from. Its OpenShardCount is the
+ * partition count; ListShards is called only when a Kinesis endpoint leaves it out, since every
+ * call costs the crawl a round trip (the official connector lists every stream's shards).
+ */
 export async function describeStreamFacts(
   kinesis: KinesisClient,
   streamName: string,
@@ -128,15 +132,15 @@ export async function describeStreamFacts(
     );
   }
   onProgress();
-  const shards = await listAllShards(kinesis, streamName, shardPageSize);
-  const open = shards.filter(isOpenShard).length;
+  const open =
+    summary.OpenShardCount ??
+    (await listAllShards(kinesis, streamName, shardPageSize)).filter(isOpenShard).length;
   const facts: StreamFacts = {
     name: streamName,
     arn: summary.StreamARN ?? '',
     status: summary.StreamStatus ?? 'UNKNOWN',
     retentionPeriodHours: summary.RetentionPeriodHours ?? 24,
     openShardCount: open,
-    closedShardCount: shards.length - open,
     createdAt: (summary.StreamCreationTimestamp ?? new Date(0)).toISOString(),
   };
   if (summary.StreamModeDetails?.StreamMode) facts.mode = summary.StreamModeDetails.StreamMode;
