@@ -96,9 +96,13 @@ export function buildProgram(): Command {
       positiveInteger,
     )
     .option(
-      '--workers-per-account <n>',
-      'workers crawling one AWS account at once: each paces its calls at 1/n of the account quotas (default 1)',
+      '--describe-rate <n>',
+      "DescribeStreamSummary calls per second for all workers of the task queue together (default 20, AWS's quota per account); lower it when other tools use the account's quota, and give every worker the same value",
       positiveInteger,
+    )
+    .option(
+      '--no-quota-pacing',
+      "do not pace Kinesis calls at AWS's per-account quotas (for endpoints without them, e.g. emulators)",
     )
     .addOption(
       new Option('--log-level <level>', 'worker log level')

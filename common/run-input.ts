@@ -54,3 +54,12 @@ export function ingestionWorkflowId(serviceName: string): string {
 
 export const INGESTION_WORKFLOW_TYPE = 'kinesisMetadataIngestion';
 export const DEFAULT_TASK_QUEUE = 'om-kinesis';
+
+/**
+ * The task queue of the describe step of runs on `taskQueue`. Every worker polls it too, with
+ * a task-queue rate limit: DescribeStreamSummary's quota is per AWS account, so Temporal
+ * paces that step across all workers at once (see worker/create-worker.ts).
+ */
+export function describeTaskQueueOf(taskQueue: string): string {
+  return `${taskQueue}-describe`;
+}

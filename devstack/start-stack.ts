@@ -3,7 +3,7 @@
 // kinesis-local seeded with the demo streams, the OpenMetadata test server, and a worker of the
 // product on the task queue. Writes a ready-to-use ingestion config and prints the URLs and the
 // commands to run against it. Stops everything it started on the way out, also on failure.
-import { NativeConnection, DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, DefaultLogger, Runtime } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -224,7 +224,7 @@ async function startWorker(
   if (config.openMetadata.jwtToken) env[JWT_ENV] = config.openMetadata.jwtToken;
   // Like `om-kinesis worker`: configs sealed by a CLI with OM_KINESIS_SECRETS_KEY are opened here.
   const passphrase = process.env[SECRETS_KEY_ENV];
-  const worker: Worker = await createIngestionWorker({
+  const worker = await createIngestionWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,

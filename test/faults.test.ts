@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { KINESIS_QUOTAS, startFaultProxy, type FaultProxy } from '../devstack/fault-proxy.js';
 import { createKinesisClient } from '../devstack/kinesis-fixture.js';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { ingestionWorkflowId } from '../common/run-input.js';
+import { identitiesThatRan } from './support/history.js';
 import {
   getOpenMetadata,
   isolatedKinesis,
@@ -144,11 +146,12 @@ describe('ingestion under injected faults', function () {
     }
   });
 
-  it('Kinesis throttled at the AWS quotas for the whole run: completes with no user-visible error', async () => {
+  it('Kinesis throttled at the AWS quotas for the whole run, unpaced: completes with no user-visible error', async () => {
     const om = await getOpenMetadata();
     const { kinesis, names } = await fixture(60);
     const proxy = await startFaultProxy({ target: kinesis.endpoint, quotas: KINESIS_QUOTAS, latencyMs: 5 });
     proxies.push(proxy);
+    // Unpaced, as when another tool shares the account's quotas: the SDK's retries must absorb it.
     const worker = await startTestWorker({ env: { TEST_AWS_SECRET_ACCESS_KEY: 'x' } });
     try {
       const serviceName = uniqueName('throttled');
@@ -164,16 +167,62 @@ describe('ingestion under injected faults', function () {
 
       expect(summary).to.include({ created: 60, failed: 0, warningCount: 0, sampleMessages: 120 });
       expect(om.topics().filter((t) => t.service.name === serviceName)).to.have.length(names.length);
-      const stats = proxy.stats();
-      for (const quota of KINESIS_QUOTAS) {
-        const s = stats[quota.api];
-        if (s) expect(s.peakPerSecond, quota.api).to.be.at.most(quota.perSecond);
-      }
-      console.log(
-        `      throttled by the proxy: ${JSON.stringify(Object.fromEntries(Object.entries(stats).map(([api, s]) => [api, s.throttled])))}`,
-      );
+      const throttled = Object.values(proxy.stats()).reduce((n, s) => n + s.throttled, 0);
+      expect(throttled, 'calls the proxy throttled').to.be.greaterThan(0);
     } finally {
       await worker.stop();
+    }
+  });
+
+  it("two workers at the AWS quotas: together they stay within DescribeStreamSummary's", async () => {
+    const om = await getOpenMetadata();
+    const { kinesis } = await fixture(80);
+    const proxy = await startFaultProxy({ target: kinesis.endpoint, quotas: KINESIS_QUOTAS, latencyMs: 5 });
+    proxies.push(proxy);
+    // As two worker processes would: each on its own AWS clients, pacing at the share it
+    // reads from the describe task queue's pollers, under the queue's own rate limit.
+    const activities = { env: { TEST_AWS_SECRET_ACCESS_KEY: 'x' } };
+    const first = await startTestWorker(activities, { paced: true, identity: 'worker-a' });
+    const second = await startTestWorker(activities, {
+      paced: true,
+      identity: 'worker-b',
+      taskQueue: first.taskQueue,
+    });
+    try {
+      const serviceName = uniqueName('two_workers');
+      const config = testConfigDocument({
+        serviceName,
+        accessKeyId: kinesis.accessKeyId,
+        kinesisEndpoint: proxy.endpoint,
+        openMetadataUrl: om.url,
+        generateSampleData: false,
+      });
+      const { summary } = await runIngestion(first, config, { streamConcurrency: 40, batchSize: 40 });
+
+      expect(summary).to.include({ created: 80, failed: 0, warningCount: 0 });
+      const describe = proxy.stats().DescribeStreamSummary;
+      expect(describe?.forwarded).to.equal(80);
+      // Without a limit that both share, two workers pacing at the whole quota each would be
+      // throttled on dozens of these 80 calls (as the unpaced run above is). The proxy
+      // counts arrivals per strict one-second window in this busy process, where a call held
+      // back ~50 ms by the event loop lands in the next second's count: a few such calls
+      // (retried by the SDK) are the jitter the pacing margin does not always absorb here: at
+      // most 5% of the calls.
+      console.log(`      DescribeStreamSummary calls throttled by the proxy: ${describe?.throttled} of 80`);
+      expect(describe?.throttled, 'DescribeStreamSummary calls throttled').to.be.at.most(4);
+      const describedBy = await identitiesThatRan(
+        first.client,
+        ingestionWorkflowId(serviceName),
+        'describeStream',
+      );
+      for (const worker of [first, second])
+        expect(worker.worker.quotaShare?.value, 'each paces at half the quota').to.equal(0.5);
+      expect([...describedBy].sort(), 'workers that ran describe steps').to.deep.equal([
+        'worker-a',
+        'worker-b',
+      ]);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
     }
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { destroyAwsClients } from '../activities/aws/aws-clients.js';
 import {
   createProgressDisplay,
@@ -15,7 +15,7 @@ import {
 } from '../client/progress.js';
 import { INGESTION_WORKFLOW_TYPE, ingestionWorkflowId, type IngestionRunInput } from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
-import { createIngestionWorker } from '../worker/create-worker.js';
+import { createIngestionWorker, type IngestionWorker } from '../worker/create-worker.js';
 import { batchProgressQuery } from '../workflows/queries.js';
 import { runOmKinesis, type CommandResult } from './support/cli-runner.js';
 import { getTemporal } from './support/global-stack.js';
@@ -50,7 +50,7 @@ describe('run progress', function () {
   let client: Client;
   let connection: Connection | undefined;
   let nativeConnection: NativeConnection | undefined;
-  let worker: Worker | undefined;
+  let worker: IngestionWorker | undefined;
   let running: Promise<void> | undefined;
   let taskQueue: string;
 

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
-import { CallPacer, effectiveRates, InvalidRateLimitError } from '../activities/aws/rate-limits.js';
+import {
+  CallPacer,
+  effectiveRates,
+  InvalidRateLimitError,
+  QuotaShare,
+} from '../activities/aws/rate-limits.js';
 import { awsClientsFor, destroyAwsClients } from '../activities/aws/aws-clients.js';
 import { KINESIS_QUOTAS, startFaultProxy } from '../devstack/fault-proxy.js';
 import { isolatedKinesis, TEST_REGION } from './support/ingestion-harness.js';
@@ -30,6 +35,50 @@ describe('AWS call pacing', function () {
     expect(times[1]).to.be.at.least(100);
     expect(times[10]).to.be.at.least(1045);
     expect(times[10]).to.be.below(1500);
+  });
+
+  it('after a stalled event loop, makes up half the margin and never exceeds the rate in any second', async () => {
+    const pacer = new CallPacer(20, 50);
+    const begin = performance.now();
+    const times: number[] = [];
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        pacer.acquire().then(() => {
+          times.push(performance.now() - begin);
+          if (i === 3) {
+            const until = performance.now() + 300;
+            while (performance.now() < until); // a busy event loop: the next timers fire late
+          }
+        }),
+      ),
+    );
+    for (const [i, start] of times.entries()) {
+      const inWindow = times.filter((t) => t >= start && t < start + 1000).length;
+      expect(inWindow, `calls in the second from call ${i}`).to.be.at.most(20);
+    }
+    // 39 intervals of 52.5 ms, plus how late the stall made call 4 (300 ms from call 3's start,
+    // one interval of which it was due to wait anyway), less what was made up (25 ms).
+    expect(times[39]).to.be.at.least(39 * 52.5 + (300 - 52.5) - 25 - 10);
+    expect(times[39]).to.be.below(39 * 52.5 + 300 + 500);
+  });
+
+  it("follows a worker's share of the quota as it changes", async () => {
+    const share = new QuotaShare(1);
+    const pacer = new CallPacer(() => 10 * share.value, 0);
+    await pacer.acquire();
+    const begin = performance.now();
+    await pacer.acquire();
+    const atFullShare = performance.now() - begin;
+    share.set(0.5);
+    await pacer.acquire(); // spaced at the old rate: the slot was set when the last call went
+    const halfBegin = performance.now();
+    await pacer.acquire();
+    const atHalfShare = performance.now() - halfBegin;
+    // Timers never fire early; a busy machine may fire them late.
+    expect(atFullShare).to.be.within(95, 400);
+    expect(atHalfShare).to.be.within(195, 500);
+    expect(() => share.set(0)).to.throw(InvalidRateLimitError);
+    expect(JSON.stringify({ share })).to.not.include('0.5');
   });
 
   it('keeps a burst of ListStreams calls within the quota: none throttled', async () => {

@@ -1,5 +1,6 @@
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { IngestionActivities } from '../activities/index.js';
+import { describeTaskQueueOf } from '../common/run-input.js';
 
 /**
  * One proxy per step, each with its own timeouts and retry policy. Whether a failure is worth
@@ -34,11 +35,26 @@ export const listingStep = proxyActivities<IngestionActivities>({
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
-export const streamSteps = proxyActivities<IngestionActivities>({
+const streamStepOptions: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: '20s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },
-});
+};
+
+export const streamSteps = proxyActivities<IngestionActivities>(streamStepOptions);
+
+/**
+ * The describe step, on the describe task queue of the run's task queue, where Temporal
+ * applies the rate limit of AWS's per-account DescribeStreamSummary quota to all workers.
+ * The schedule-to-start timeout is left unset on purpose: a describe waiting its turn at the
+ * quota is not failing.
+ */
+export function describeStepFor(runTaskQueue: string) {
+  return proxyActivities<IngestionActivities>({
+    ...streamStepOptions,
+    taskQueue: describeTaskQueueOf(runTaskQueue),
+  }).describeStream;
+}
 
 export const samplingStep = proxyActivities<IngestionActivities>({
   startToCloseTimeout: '5 minutes',

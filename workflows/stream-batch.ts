@@ -1,4 +1,4 @@
-import { isCancellation, setHandler } from '@temporalio/workflow';
+import { isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import { RUN_FATAL_FAILURE_TYPES, FailureType } from '../common/failure-types.js';
 import type { RunContext } from '../common/run-context.js';
 import {
@@ -9,7 +9,7 @@ import {
   type BatchResult,
   type IngestionStep,
 } from '../common/summary.js';
-import { samplingStep, streamSteps } from './activity-proxies.js';
+import { describeStepFor, samplingStep, streamSteps } from './activity-proxies.js';
 import { failureInfo, type FailureInfo } from './failures.js';
 import { batchProgressQuery } from './queries.js';
 
@@ -35,6 +35,7 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
   const { ctx, serviceFqn } = input;
   const result = emptyBatchResult();
   const queue = [...input.names];
+  const describeStream = describeStepFor(workflowInfo().taskQueue);
   let described = 0;
   let describeDenials = 0;
   setHandler(batchProgressQuery, () => ({
@@ -61,10 +62,10 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
   const ingestStream = async (name: string): Promise<void> => {
     let step: IngestionStep = 'describeStream';
     try {
-      const facts = await streamSteps.describeStream.executeWithOptions(
-        { summary: `describe stream ${name}` },
-        [ctx, name],
-      );
+      const facts = await describeStream.executeWithOptions({ summary: `describe stream ${name}` }, [
+        ctx,
+        name,
+      ]);
       described += 1;
       step = 'upsertTopic';
       const topic = await streamSteps.upsertTopic.executeWithOptions({ summary: `upsert topic ${name}` }, [

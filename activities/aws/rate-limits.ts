@@ -2,7 +2,8 @@
 // them as fast as its concurrency allows gets throttled (LimitExceededException), backs off,
 // and ends up slower than one that spaces its calls at the quota: pacing keeps every call
 // useful. Each worker paces its own calls; N workers of one account each take 1/N of the quota
-// (`share`), so that together they stay within it.
+// (`share`), so that together they stay within it. The worker keeps its share up to date with
+// the number of workers it sees (worker/quota-share-watch.ts).
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 
 /** AWS's per-account quotas (calls per second) of the Kinesis calls the connector makes. */
@@ -14,20 +15,51 @@ export const AWS_ACCOUNT_QUOTAS: Readonly<Record<string, number>> = {
 export interface AwsRateLimitOptions {
   /** Calls per second per API, over {@link AWS_ACCOUNT_QUOTAS}; 0 or Infinity: not paced. */
   perSecond?: Record<string, number>;
-  /** Share of each quota this worker uses (0 < share <= 1): 1/N when N workers crawl one account. */
-  share?: number;
+  /**
+   * Share of each quota this worker uses (0 < share <= 1): 1/N when N workers crawl one
+   * account. A {@link QuotaShare} can change while the worker runs.
+   */
+  share?: number | QuotaShare;
 }
 
 export class InvalidRateLimitError extends Error {
   readonly code = 'INVALID_AWS_RATE_LIMIT';
 }
 
-/** Calls per second per API that one worker paces at; an API missing here is not paced. */
-export function effectiveRates(options: AwsRateLimitOptions = {}): Record<string, number> {
-  const share = options.share ?? 1;
+function checkedShare(share: number): number {
   if (!(share > 0 && share <= 1)) {
     throw new InvalidRateLimitError(`the AWS quota share must be above 0 and at most 1, got ${share}`);
   }
+  return share;
+}
+
+/** A worker's share of the account's quotas, updated as workers come and go. */
+export class QuotaShare {
+  private static created = 0;
+  private readonly id = `quota-share-${QuotaShare.created++}`;
+  private current: number;
+
+  constructor(initial = 1) {
+    this.current = checkedShare(initial);
+  }
+
+  get value(): number {
+    return this.current;
+  }
+
+  set(share: number): void {
+    this.current = checkedShare(share);
+  }
+
+  /** What the AWS client cache keys on: one set of clients per share, whatever its value. */
+  toJSON(): string {
+    return this.id;
+  }
+}
+
+/** Calls per second per API that one worker paces at; an API missing here is not paced. */
+export function effectiveRates(options: AwsRateLimitOptions = {}): Record<string, number> {
+  const share = options.share instanceof QuotaShare ? options.share.value : checkedShare(options.share ?? 1);
   const rates: Record<string, number> = {};
   for (const [api, perSecond] of Object.entries({ ...AWS_ACCOUNT_QUOTAS, ...options.perSecond })) {
     if (perSecond > 0 && Number.isFinite(perSecond)) rates[api] = perSecond * share;
@@ -38,23 +70,49 @@ export function effectiveRates(options: AwsRateLimitOptions = {}): Record<string
 /**
  * Spaces call starts evenly, in arrival order, so that at most `rate` of them start in any
  * second plus a margin. Even spacing (rather than bursts of a second's quota) keeps calls
- * from queueing behind each other on their way out, and the margin absorbs what jitter is
- * left between a call's start here and its arrival at AWS, which counts calls per second.
+ * from queueing behind each other on their way out, and the margin absorbs the jitter between
+ * a call's start here and its arrival at AWS, which counts calls per second.
+ *
+ * A busy event loop fires timers late. Half the margin of such lateness is made up by
+ * starting the next call sooner (or the crawl would fall behind the quota a little at every
+ * late timer); beyond that the schedule slips, rather than releasing held-back calls at once.
  */
 export class CallPacer {
-  private readonly intervalMs: number;
-  private nextSlot = 0;
+  private nextSlot = -Infinity;
+  private readonly waiting: Array<() => void> = [];
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(perSecond: number, marginMs = DEFAULT_MARGIN_MS) {
-    this.intervalMs = (1000 + marginMs) / perSecond;
-  }
+  /** `perSecond` is read at every call: a worker's share of a quota changes as workers come and go. */
+  constructor(
+    private readonly perSecond: number | (() => number),
+    private readonly marginMs = DEFAULT_MARGIN_MS,
+  ) {}
 
   /** Resolves when the caller may start its call. */
-  async acquire(): Promise<void> {
+  acquire(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.releaseNext(false);
+    });
+  }
+
+  /** `onTimer`: a call that waited for its slot, whose timer may have fired late. */
+  private releaseNext(onTimer: boolean): void {
+    if (this.timer || this.waiting.length === 0) return;
     const now = performance.now();
-    const slot = Math.max(now, this.nextSlot);
-    this.nextSlot = slot + this.intervalMs;
-    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+    if (this.nextSlot > now) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.releaseNext(true);
+      }, this.nextSlot - now);
+      return;
+    }
+    // A call that finds the pacer idle has no lateness to make up: the interval counts from now.
+    const from = onTimer ? Math.max(this.nextSlot, now - this.marginMs / 2) : now;
+    const perSecond = typeof this.perSecond === 'number' ? this.perSecond : this.perSecond();
+    this.nextSlot = from + (1000 + this.marginMs) / perSecond;
+    this.waiting.shift()?.();
+    this.releaseNext(false);
   }
 }
 
@@ -68,8 +126,12 @@ const MIDDLEWARE_NAME = 'omKinesisAccountQuotaPacing';
  * SDK's retry middleware) at the given rates.
  */
 export function paceKinesisCalls(client: KinesisClient, options: AwsRateLimitOptions = {}): void {
+  const { share } = options;
   const pacers = new Map(
-    Object.entries(effectiveRates(options)).map(([api, rate]) => [api, new CallPacer(rate)]),
+    Object.entries(effectiveRates({ ...options, share: 1 })).map(([api, rate]) => [
+      api,
+      new CallPacer(share instanceof QuotaShare ? () => rate * share.value : rate * checkedShare(share ?? 1)),
+    ]),
   );
   if (pacers.size === 0) return;
   client.middlewareStack.add(

@@ -1,6 +1,6 @@
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { SECRETS_KEY_ENV, secretsKeyFrom } from '../../common/sealed-secrets.js';
-import { DEFAULT_TASK_QUEUE } from '../../common/run-input.js';
+import { DEFAULT_TASK_QUEUE, describeTaskQueueOf } from '../../common/run-input.js';
 import { createIngestionWorker } from '../../worker/create-worker.js';
 import { connectionOptionsFor, temporalTargetFrom, type TemporalFlags } from '../temporal-connection.js';
 import { CliExit, EXIT_RUN_FAILED } from './shared.js';
@@ -8,15 +8,18 @@ import { CliExit, EXIT_RUN_FAILED } from './shared.js';
 export interface WorkerCommandOptions extends TemporalFlags {
   taskQueue?: string;
   maxConcurrentActivities?: number;
-  /** Workers sharing one AWS account's quotas: each paces at 1/n of them. */
-  workersPerAccount?: number;
+  /** DescribeStreamSummary calls per second, all workers together (default: AWS's quota). */
+  describeRate?: number;
+  /** false: Kinesis calls are not paced at AWS's quotas (commander's --no-quota-pacing). */
+  quotaPacing?: boolean;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
 /**
  * `om-kinesis worker`: polls the task queue of a Temporal cluster until SIGINT/SIGTERM, then
  * finishes its in-flight work (up to the shutdown grace time) and exits. Run as many as you
- * like on as many machines: they share the work of every run.
+ * like on as many machines: they share the work of every run, and the AWS account's quotas
+ * (see worker/create-worker.ts).
  */
 export async function workerCommand(options: WorkerCommandOptions): Promise<void> {
   const target = temporalTargetFrom(options, process.env);
@@ -28,25 +31,33 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
   }
   Runtime.install({ logger: new DefaultLogger(options.logLevel ?? 'INFO') });
   const passphrase = process.env[SECRETS_KEY_ENV];
+  const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   const connection = await NativeConnection.connect(connectionOptionsFor(target));
   try {
     const worker = await createIngestionWorker({
       connection,
       namespace: target.namespace,
-      taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+      taskQueue,
       activities: {
         env: process.env,
         ...(passphrase ? { sealingKey: secretsKeyFrom(passphrase) } : {}),
-        ...(options.workersPerAccount
-          ? { aws: { rateLimits: { share: 1 / options.workersPerAccount } } }
-          : {}),
+        ...(options.quotaPacing === false
+          ? { aws: { rateLimits: false } }
+          : options.describeRate
+            ? { aws: { rateLimits: { perSecond: { DescribeStreamSummary: options.describeRate } } } }
+            : {}),
       },
+      ...(options.quotaPacing === false
+        ? { describeCallsPerSecond: 0 }
+        : options.describeRate
+          ? { describeCallsPerSecond: options.describeRate }
+          : {}),
       ...(options.maxConcurrentActivities
         ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities }
         : {}),
     });
     console.error(
-      `om-kinesis worker polling task queue ${options.taskQueue ?? DEFAULT_TASK_QUEUE} on ${target.address} (namespace ${target.namespace}); Ctrl-C to stop`,
+      `om-kinesis worker polling task queues ${taskQueue} and ${describeTaskQueueOf(taskQueue)} on ${target.address} (namespace ${target.namespace}); Ctrl-C to stop`,
     );
     await worker.run();
   } finally {

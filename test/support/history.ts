@@ -31,6 +31,31 @@ export async function runHistories(client: Client, workflowId: string): Promise<
   return histories;
 }
 
+/** The identities of the workers that started activities of one type in a run (and its children). */
+export async function identitiesThatRan(
+  client: Client,
+  workflowId: string,
+  activityType: string,
+): Promise<Set<string>> {
+  const identities = new Set<string>();
+  const pending = [workflowId];
+  while (pending.length > 0) {
+    const history = await client.workflow.getHandle(pending.shift() as string).fetchHistory();
+    const typeOfScheduled = new Map<string, string>();
+    for (const event of history.events ?? []) {
+      const child = event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+      if (child) pending.push(child);
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      if (scheduled?.activityType?.name)
+        typeOfScheduled.set(String(event.eventId), scheduled.activityType.name);
+      const started = event.activityTaskStartedEventAttributes;
+      if (started?.identity && typeOfScheduled.get(String(started.scheduledEventId)) === activityType)
+        identities.add(started.identity);
+    }
+  }
+  return identities;
+}
+
 function decodePayloads(value: unknown): string {
   // Protobuf messages serialise their bytes fields as base64 (toJSON runs before a replacer):
   // decode payload data so that the text holds what was stored, both raw and decoded.

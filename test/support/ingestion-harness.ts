@@ -2,13 +2,7 @@
 // file on its own task queue, configs built per test, one isolated Kinesis account per test.
 import { randomInt } from 'node:crypto';
 import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import {
-  DefaultLogger,
-  makeTelemetryFilterString,
-  NativeConnection,
-  Runtime,
-  type Worker,
-} from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import type { ActivityDependencies } from '../../activities/index.js';
 import { destroyAwsClients } from '../../activities/aws/aws-clients.js';
 import {
@@ -19,7 +13,7 @@ import {
 } from '../../common/run-input.js';
 import type { IngestionSummary } from '../../common/summary.js';
 import { KinesisFixture } from '../../devstack/kinesis-fixture.js';
-import { createIngestionWorker } from '../../worker/create-worker.js';
+import { createIngestionWorker, type IngestionWorker } from '../../worker/create-worker.js';
 import { getKinesisLocal, getOpenMetadata, getTemporal } from './global-stack.js';
 
 export const TEST_REGION = 'us-east-1';
@@ -49,6 +43,7 @@ export function uniqueName(prefix: string): string {
 
 export interface RunningWorker {
   taskQueue: string;
+  worker: IngestionWorker;
   client: Client;
   stop(): Promise<void>;
 }
@@ -56,17 +51,25 @@ export interface RunningWorker {
 /**
  * Starts a worker of the product on a fresh task queue of the test Temporal server, or of the
  * server at `extra.address` (a test that needs a server of its own, e.g. one with the Web UI).
+ * Kinesis calls are not paced at AWS's quotas (kinesis-local has none) unless `extra.paced`:
+ * the tests of pacing and quotas turn it on.
  */
 export async function startTestWorker(
   activities: ActivityDependencies,
-  extra: { taskQueue?: string; address?: string } = {},
+  extra: { taskQueue?: string; address?: string; paced?: boolean; identity?: string } = {},
 ): Promise<RunningWorker> {
   const address = extra.address ?? (await getTemporal()).address;
   const taskQueue = extra.taskQueue ?? uniqueName('tq');
   const nativeConnection = await NativeConnection.connect({ address });
-  let worker: Worker;
+  let worker: IngestionWorker;
   try {
-    worker = await createIngestionWorker({ connection: nativeConnection, taskQueue, activities });
+    worker = await createIngestionWorker({
+      connection: nativeConnection,
+      taskQueue,
+      activities: extra.paced ? activities : { ...activities, aws: { rateLimits: false, ...activities.aws } },
+      ...(extra.paced ? {} : { describeCallsPerSecond: 0 }),
+      ...(extra.identity ? { identity: extra.identity } : {}),
+    });
   } catch (error) {
     await nativeConnection.close();
     throw error;
@@ -75,6 +78,7 @@ export async function startTestWorker(
   const connection = await Connection.connect({ address });
   return {
     taskQueue,
+    worker,
     client: new Client({ connection }),
     async stop() {
       worker.shutdown();
