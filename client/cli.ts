@@ -45,7 +45,7 @@ export function buildProgram(): Command {
   )
     .option('--dry-run', 'compute everything, write nothing to OpenMetadata, print what would be written')
     .option('--sample-size <n>', 'most sample messages per topic (default 50)', wholeNumber)
-    .option('--stream-concurrency <n>', 'streams processed at once per batch (default 10)', positiveInteger)
+    .option('--stream-concurrency <n>', 'streams processed at once per batch (default 20)', positiveInteger)
     .option('--batch-size <n>', 'streams per batch workflow (default 200)', positiveInteger)
     .option('--no-wait', 'with a cluster: start the run and return without waiting for it')
     .option('--json', 'print the summary as JSON')

@@ -18,7 +18,10 @@ export interface IngestionRunOptions {
   sampleSize?: number;
   /** Compute everything, write nothing to OpenMetadata. Default false. */
   dryRun?: boolean;
-  /** Streams processed at once within a batch. Default 10. */
+  /**
+   * Streams processed at once within a batch. Default 20: with 2 batches, 40 streams in flight
+   * keep the describe steps at the AWS quota while earlier streams finish their other steps.
+   */
   streamConcurrency?: number;
   /**
    * Streams per batch (one child workflow each). Default 200: a batch's history grows by ~20
@@ -34,7 +37,7 @@ export type NormalizedRunOptions = Required<IngestionRunOptions>;
 export const DEFAULT_RUN_OPTIONS: NormalizedRunOptions = {
   sampleSize: 50,
   dryRun: false,
-  streamConcurrency: 10,
+  streamConcurrency: 20,
   batchSize: 200,
   batchConcurrency: 2,
 };
