@@ -26,6 +26,19 @@ export interface HistoryFigures {
   /** Sum over workflow tasks of scheduled -> completed (ms): workflow code and its scheduling. */
   workflowTaskMs: number;
   workflowTasks: number;
+  /**
+   * Where the wall time went: from the run's start to the first describe step's start, the
+   * describe steps (first start to last completion, with their rate), and from there to the
+   * run's end (the last streams' other steps, and the sweep).
+   */
+  /** The parent's own steps (ms from the run's start): where the time before and after the streams goes. */
+  parentSteps: Array<{ step: string; scheduledMs: number; startedMs: number; closedMs: number }>;
+  timeline?: {
+    beforeDescribeMs: number;
+    describeMs: number;
+    describesPerSecond: number;
+    afterDescribeMs: number;
+  };
 }
 
 const ms = (event: HistoryEvent): number => {
@@ -61,13 +74,23 @@ export async function measureHistories(
     maxScheduleToStartMs: 0,
     workflowTaskMs: 0,
     workflowTasks: 0,
+    parentSteps: [],
   };
+  let runStart = Infinity;
+  let runEnd = 0;
+  let firstDescribe = Infinity;
+  let lastDescribe = 0;
+  let describes = 0;
   for (const { workflowId, runId } of executions) {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events = history.events ?? [];
     const bytes = temporal.api.history.v1.History.encode(history).finish().length;
     if (!figures.largest || events.length > figures.largest.events) {
       figures.largest = { workflowId, runId, events: events.length, bytes };
+    }
+    if (!workflowId.includes('/') && events.length > 0) {
+      runStart = Math.min(runStart, ms(events[0]!));
+      runEnd = Math.max(runEnd, ms(events[events.length - 1]!));
     }
     const byId = new Map<string, HistoryEvent>();
     for (const event of events) {
@@ -79,6 +102,17 @@ export async function measureHistories(
           const wait = ms(event) - ms(scheduled);
           figures.activityScheduleToStartMs += wait;
           figures.maxScheduleToStartMs = Math.max(figures.maxScheduleToStartMs, wait);
+          if (scheduled.activityTaskScheduledEventAttributes?.activityType?.name === 'describeStream') {
+            firstDescribe = Math.min(firstDescribe, ms(event));
+          }
+        }
+      }
+      const completed = event.activityTaskCompletedEventAttributes;
+      if (completed) {
+        const scheduled = byId.get(String(completed.scheduledEventId));
+        if (scheduled?.activityTaskScheduledEventAttributes?.activityType?.name === 'describeStream') {
+          lastDescribe = Math.max(lastDescribe, ms(event));
+          describes += 1;
         }
       }
       const closed =
@@ -90,6 +124,16 @@ export async function measureHistories(
         const startedEvent = byId.get(String(closed.startedEventId));
         if (startedEvent) figures.activityRunMs += ms(event) - ms(startedEvent);
       }
+      if (closed && !workflowId.includes('/')) {
+        const startedEvent = byId.get(String(closed.startedEventId));
+        const scheduled = byId.get(String(closed.scheduledEventId));
+        figures.parentSteps.push({
+          step: scheduled?.activityTaskScheduledEventAttributes?.activityType?.name ?? '?',
+          scheduledMs: scheduled ? ms(scheduled) : 0,
+          startedMs: startedEvent ? ms(startedEvent) : 0,
+          closedMs: ms(event),
+        });
+      }
       const wft = event.workflowTaskCompletedEventAttributes;
       if (wft) {
         const scheduled = byId.get(String(wft.scheduledEventId));
@@ -99,6 +143,19 @@ export async function measureHistories(
         }
       }
     }
+  }
+  for (const step of figures.parentSteps) {
+    step.scheduledMs -= runStart;
+    step.startedMs -= runStart;
+    step.closedMs -= runStart;
+  }
+  if (describes > 0 && runEnd > 0) {
+    figures.timeline = {
+      beforeDescribeMs: firstDescribe - runStart,
+      describeMs: lastDescribe - firstDescribe,
+      describesPerSecond: +(describes / ((lastDescribe - firstDescribe) / 1000)).toFixed(2),
+      afterDescribeMs: runEnd - lastDescribe,
+    };
   }
   return figures;
 }

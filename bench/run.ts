@@ -5,10 +5,16 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { destroyAwsClients } from '../activities/aws/aws-clients.js';
 import type { ActivityDependencies } from '../activities/index.js';
-import { INGESTION_WORKFLOW_TYPE, ingestionWorkflowId, type IngestionRunInput } from '../common/run-input.js';
+import {
+  describeTaskQueueOf,
+  INGESTION_WORKFLOW_TYPE,
+  ingestionWorkflowId,
+  type IngestionRunInput,
+} from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
 import { KINESIS_QUOTAS, startFaultProxy, type ApiStats, type FaultProxy } from '../devstack/fault-proxy.js';
 import { KinesisFixture } from '../devstack/kinesis-fixture.js';
@@ -40,6 +46,12 @@ interface BenchArgs {
   baseline: boolean;
   baselineLimit: number;
   rerun: boolean;
+  /** Describe steps per second across the workers (the describe task queue's limit); 0: none. */
+  describeRate: number | undefined;
+  /** NODE_OPTIONS of the worker processes (e.g. a heap limit). */
+  workerNodeOptions: string | undefined;
+  /** Partitions of each task queue on the dev server (Temporal's default: 4). */
+  partitions: number | undefined;
   out: string;
   /** Run options passed to the workflow as given (streamConcurrency, batchSize, batchConcurrency). */
   runOptions: Record<string, number>;
@@ -63,6 +75,9 @@ function parseBenchArgs(argv: string[]): BenchArgs {
       'no-baseline': { type: 'boolean', default: false },
       'baseline-limit': { type: 'string' },
       'no-rerun': { type: 'boolean', default: false },
+      'describe-rate': { type: 'string' },
+      'worker-node-options': { type: 'string' },
+      partitions: { type: 'string' },
       out: { type: 'string' },
       'stream-concurrency': { type: 'string' },
       'batch-concurrency': { type: 'string' },
@@ -91,6 +106,10 @@ function parseBenchArgs(argv: string[]): BenchArgs {
     baseline: !values['no-baseline'],
     baselineLimit: values['baseline-limit'] ? int('baseline-limit', values['baseline-limit']) : streams,
     rerun: !values['no-rerun'],
+    describeRate:
+      values['describe-rate'] === undefined ? undefined : int('describe-rate', values['describe-rate']),
+    workerNodeOptions: values['worker-node-options'],
+    partitions: values.partitions === undefined ? undefined : int('partitions', values.partitions),
     runOptions: Object.fromEntries(
       (
         [
@@ -109,6 +128,30 @@ function parseBenchArgs(argv: string[]): BenchArgs {
         `bench-${streams}x${values.shards}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
       ),
   };
+}
+
+/** Resolves once `count` workers poll the task queue's workflow tasks and its describe steps. */
+async function waitForPollers(connection: Connection, taskQueue: string, count: number): Promise<void> {
+  const { TaskQueueType } = proto.temporal.api.enums.v1;
+  const deadline = Date.now() + 120_000;
+  const pollers = async (name: string, taskQueueType: proto.temporal.api.enums.v1.TaskQueueType) =>
+    new Set(
+      (
+        await connection.workflowService.describeTaskQueue({
+          namespace: 'default',
+          taskQueue: { name },
+          taskQueueType,
+        })
+      ).pollers?.map((p) => p.identity),
+    ).size;
+  while (
+    (await pollers(taskQueue, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)) < count ||
+    (await pollers(describeTaskQueueOf(taskQueue), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)) < count
+  ) {
+    if (Date.now() > deadline)
+      throw new Error(`${count} workers did not start polling ${taskQueue} within 2 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** Peak RSS (VmHWM) of a process, in MB. */
@@ -209,6 +252,14 @@ async function main(): Promise<void> {
     const [temporal, kinesis, om] = await Promise.all([
       startTemporalDevServer({
         logDir,
+        ...(args.partitions
+          ? {
+              dynamicConfig: {
+                'matching.numTaskqueueReadPartitions': args.partitions,
+                'matching.numTaskqueueWritePartitions': args.partitions,
+              },
+            }
+          : {}),
         searchAttributes: { OmKinesisService: 'Keyword', OmKinesisConnector: 'Keyword' },
       }),
       startKinesisLocal({ logDir }),
@@ -270,9 +321,9 @@ async function main(): Promise<void> {
       for (let i = 0; i < args.workers; i++) {
         const proc = await startProcess({
           name: `bench-worker-${i + 1}`,
-          command: process.execPath,
+          // Started as operators start it, through the executable and its shebang's Node flags.
+          command: path.join(projectRoot(), 'bin', 'om-kinesis.js'),
           args: [
-            path.join(projectRoot(), 'bin', 'om-kinesis.js'),
             'worker',
             '--address',
             temporal.address,
@@ -280,10 +331,13 @@ async function main(): Promise<void> {
             taskQueue,
             '--log-level',
             'WARN',
-            '--workers-per-account',
-            String(args.workers),
+            ...(args.quotas ? [] : ['--no-quota-pacing']),
+            ...(args.describeRate ? ['--describe-rate', String(args.describeRate)] : []),
           ],
-          env: { [SECRET_ENV]: SECRET },
+          env: {
+            [SECRET_ENV]: SECRET,
+            ...(args.workerNodeOptions ? { NODE_OPTIONS: args.workerNodeOptions } : {}),
+          },
           logDir,
         });
         workerProcs.push(proc);
@@ -296,6 +350,11 @@ async function main(): Promise<void> {
         connection: nativeConnection,
         taskQueue,
         activities: deps,
+        ...(args.describeRate !== undefined
+          ? { describeCallsPerSecond: args.describeRate }
+          : args.quotas
+            ? {}
+            : { describeCallsPerSecond: 0 }),
       });
       const running = worker.run();
       workerPids.push('self');
@@ -308,6 +367,9 @@ async function main(): Promise<void> {
     const connection = await Connection.connect({ address: temporal.address });
     cleanups.push(() => connection.close());
     const client = new Client({ connection });
+    // Worker processes bundle the workflow code as they start (seconds): the run is timed from
+    // when every worker polls both of its task queues, as the in-process worker does.
+    await waitForPollers(connection, taskQueue, args.workerProcesses ? args.workers : 1);
 
     const serviceName = `bench_${Date.now().toString(36)}`;
     const input: IngestionRunInput = {
@@ -483,6 +545,12 @@ function printFigures(f: {
       `${(h.activityScheduleToStartMs / 1000).toFixed(1)} s / ${h.maxScheduleToStartMs} ms`,
     ],
     ['workflow tasks (count / sum)', `${h.workflowTasks} / ${(h.workflowTaskMs / 1000).toFixed(1)} s`],
+    [
+      'timeline: before / describes / after',
+      h.timeline
+        ? `${(h.timeline.beforeDescribeMs / 1000).toFixed(1)} s / ${(h.timeline.describeMs / 1000).toFixed(1)} s at ${h.timeline.describesPerSecond} per s / ${(h.timeline.afterDescribeMs / 1000).toFixed(1)} s`
+        : 'n/a',
+    ],
     ['OpenMetadata writes (topic writes)', `${r.openMetadataWrites} (${r.openMetadataTopicWrites})`],
   ];
   if (f.rerun) {
