@@ -1,6 +1,6 @@
 // `npm run bench -- --streams N --shards S --records R ...`: measures a full ingestion run
 // against kinesis-local behind the AWS-quota proxy, a sequential baseline, and a re-run, and
-// writes the figures to a JSON file. See bench/README.md.
+// writes the figures to a JSON file. See the README, "Performance and the benchmark".
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -415,6 +415,10 @@ async function main(): Promise<void> {
     };
 
     const first = await runOnce('run');
+    const topicsPresent = om.topics().filter((t) => t.service.name === serviceName && !t.deleted).length;
+    if (topicsPresent !== args.streams) {
+      throw new Error(`OpenMetadata holds ${topicsPresent} topics of the run's ${args.streams} streams`);
+    }
     const floor = quotaFloor(first.kinesisCalls);
     const throttled = Object.values(first.kinesisCalls).reduce((n, s) => n + s.throttled, 0);
     const peakRss = Object.fromEntries(
@@ -462,6 +466,7 @@ async function main(): Promise<void> {
         throttledByProxy: throttled,
         kinesisCalls: first.kinesisCalls,
         openMetadataWrites: first.omWrites,
+        topicsInOpenMetadata: topicsPresent,
         openMetadataTopicWrites: first.topicWrites,
         workerPeakRssMb: peakRss,
         workerPeakRssNote: args.workerProcesses
@@ -502,6 +507,7 @@ function printFigures(f: {
     failed: number;
     openMetadataWrites: number;
     openMetadataTopicWrites: number;
+    topicsInOpenMetadata: number;
     workerPeakRssMb: Record<string, number>;
     histories: HistoryFigures;
   };
@@ -525,6 +531,7 @@ function printFigures(f: {
     ['wall / floor', r.wallOverFloor === null ? 'n/a' : r.wallOverFloor.toFixed(2)],
     ['streams / s', r.streamsPerSecond.toFixed(1)],
     ['failed streams', String(r.failed)],
+    ['topics in OpenMetadata', `${r.topicsInOpenMetadata} of ${f.args.streams}`],
     ['throttle errors (proxy)', String(r.throttledByProxy)],
     [
       'worker peak RSS',
