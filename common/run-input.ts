@@ -64,5 +64,7 @@ export const DEFAULT_TASK_QUEUE = 'om-kinesis';
  * paces that step across all workers at once (see worker/create-worker.ts).
  */
 export function describeTaskQueueOf(taskQueue: string): string {
-  return `${taskQueue}-describe`;
+  return `${taskQueue}${DESCRIBE_TASK_QUEUE_SUFFIX}`;
 }
+
+export const DESCRIBE_TASK_QUEUE_SUFFIX = '-describe';

@@ -3,13 +3,14 @@
 // kinesis-local seeded with the demo streams, the OpenMetadata test server, and a worker of the
 // product on the task queue. Writes a ready-to-use ingestion config and prints the URLs and the
 // commands to run against it. Stops everything it started on the way out, also on failure.
-import { NativeConnection, DefaultLogger, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
 import { destroyAwsClients } from '../activities/aws/aws-clients.js';
 import { SECRETS_KEY_ENV, secretsKeyFrom } from '../common/sealed-secrets.js';
+import { IngestionWorkerLogger } from '../worker/worker-logger.js';
 import { createIngestionWorker } from '../worker/create-worker.js';
 import {
   DEMO_ACCOUNT,
@@ -135,7 +136,7 @@ async function run(): Promise<void> {
     process.on('SIGTERM', onSignal);
   });
   // This program owns shutdown: the worker stops when the stack stops, not on its own.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  Runtime.install({ logger: new IngestionWorkerLogger('WARN'), shutdownSignals: [] });
 
   const started = new Started();
   try {

@@ -6,7 +6,7 @@ import {
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import type { IngestionConfig } from '../../common/config/index.js';
 import {
   DEFAULT_TASK_QUEUE,
@@ -16,6 +16,7 @@ import {
   type IngestionRunOptions,
 } from '../../common/run-input.js';
 import { newEphemeralSecretsKey, SECRETS_KEY_ENV, secretsKeyFrom } from '../../common/sealed-secrets.js';
+import { IngestionWorkerLogger } from '../../worker/worker-logger.js';
 import { createIngestionWorker } from '../../worker/create-worker.js';
 import { startLocalTemporal } from '../local-temporal.js';
 import { runOutcome, watchRunProgress } from '../progress.js';
@@ -78,7 +79,9 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     }
   }
 
-  Runtime.install({ logger: new DefaultLogger(config.loggerLevel === 'DEBUG' ? 'DEBUG' : 'WARN') });
+  Runtime.install({
+    logger: new IngestionWorkerLogger(config.loggerLevel === 'DEBUG' ? 'DEBUG' : 'WARN'),
+  });
   console.error(
     'No Temporal cluster configured (--address / TEMPORAL_ADDRESS): starting a local Temporal dev server and worker...',
   );

@@ -1,6 +1,7 @@
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { SECRETS_KEY_ENV, secretsKeyFrom } from '../../common/sealed-secrets.js';
 import { DEFAULT_TASK_QUEUE, describeTaskQueueOf } from '../../common/run-input.js';
+import { IngestionWorkerLogger } from '../../worker/worker-logger.js';
 import { createIngestionWorker } from '../../worker/create-worker.js';
 import { connectionOptionsFor, temporalTargetFrom, type TemporalFlags } from '../temporal-connection.js';
 import { CliExit, EXIT_RUN_FAILED } from './shared.js';
@@ -29,7 +30,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
       'om-kinesis worker needs a Temporal cluster: pass --address HOST:PORT or set TEMPORAL_ADDRESS (and --namespace / TEMPORAL_NAMESPACE)',
     );
   }
-  Runtime.install({ logger: new DefaultLogger(options.logLevel ?? 'INFO') });
+  Runtime.install({ logger: new IngestionWorkerLogger(options.logLevel ?? 'INFO') });
   const passphrase = process.env[SECRETS_KEY_ENV];
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   const connection = await NativeConnection.connect(connectionOptionsFor(target));
