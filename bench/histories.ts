@@ -1,6 +1,7 @@
 // Reads every execution of a benchmark run (each run of the parent, continued-as-new or not,
 // and every batch child) from Temporal and measures history sizes and where the time went.
 import type { Client } from '@temporalio/client';
+import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 
 const { temporal } = proto;
@@ -41,11 +42,7 @@ export interface HistoryFigures {
   };
 }
 
-const ms = (event: HistoryEvent): number => {
-  const t = event.eventTime;
-  if (!t) return 0;
-  return Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
-};
+const ms = (event: HistoryEvent): number => optionalTsToMs(event.eventTime) ?? 0;
 
 /** Every execution on the task queue since `since`, found through visibility, or by walking children. */
 export async function executionsOf(

@@ -53,8 +53,8 @@ export class IngestionWorker {
   private readonly workers: readonly Worker[];
 
   constructor(
-    readonly main: Worker,
-    readonly describe: Worker,
+    private readonly main: Worker,
+    private readonly describe: Worker,
     private readonly shareWatch?: QuotaShareWatch,
   ) {
     this.workers = [main, describe];

@@ -4,6 +4,7 @@
 // the task queue lets through (when its workers take several tasks at once) do not add up to
 // more than AWS allows in any one second.
 import type { NativeConnection } from '@temporalio/worker';
+import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import type { QuotaShare } from '../activities/aws/rate-limits.js';
 
@@ -60,8 +61,7 @@ export class QuotaShareWatch {
     const now = Date.now();
     const identities = new Set([identity]);
     for (const poller of response.pollers ?? []) {
-      const seen = poller.lastAccessTime;
-      const seenMs = seen ? Number(seen.seconds ?? 0) * 1000 + (seen.nanos ?? 0) / 1e6 : 0;
+      const seenMs = optionalTsToMs(poller.lastAccessTime) ?? 0;
       if (poller.identity && now - seenMs < POLLER_GONE_AFTER_MS) identities.add(poller.identity);
     }
     return identities.size;

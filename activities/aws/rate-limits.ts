@@ -126,11 +126,11 @@ const MIDDLEWARE_NAME = 'omKinesisAccountQuotaPacing';
  * SDK's retry middleware) at the given rates.
  */
 export function paceKinesisCalls(client: KinesisClient, options: AwsRateLimitOptions = {}): void {
-  const { share } = options;
+  const share = options.share instanceof QuotaShare ? options.share : new QuotaShare(options.share ?? 1);
   const pacers = new Map(
     Object.entries(effectiveRates({ ...options, share: 1 })).map(([api, rate]) => [
       api,
-      new CallPacer(share instanceof QuotaShare ? () => rate * share.value : rate * checkedShare(share ?? 1)),
+      new CallPacer(() => rate * share.value),
     ]),
   );
   if (pacers.size === 0) return;

@@ -13,20 +13,30 @@ export interface StoredHistory {
   text: string;
 }
 
-/** The histories of a run's workflow and of every child it started (recursively). */
-export async function runHistories(client: Client, workflowId: string): Promise<StoredHistory[]> {
-  const histories: StoredHistory[] = [];
+/** The history of a run's workflow, then of every child it started (recursively). */
+async function* historiesOfRun(
+  client: Client,
+  workflowId: string,
+): AsyncGenerator<{ workflowId: string; history: proto.temporal.api.history.v1.IHistory }> {
   const pending = [workflowId];
   while (pending.length > 0) {
     const id = pending.shift() as string;
     const history = await client.workflow.getHandle(id).fetchHistory();
-    const events = history.events ?? [];
-    for (const event of events) {
+    for (const event of history.events ?? []) {
       const child = event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
       if (child) pending.push(child);
     }
+    yield { workflowId: id, history };
+  }
+}
+
+/** The histories of a run's workflow and of every child it started (recursively). */
+export async function runHistories(client: Client, workflowId: string): Promise<StoredHistory[]> {
+  const histories: StoredHistory[] = [];
+  for await (const { workflowId: id, history } of historiesOfRun(client, workflowId)) {
     const bytes = temporal.api.history.v1.History.encode(history).finish().length;
-    histories.push({ workflowId: id, events: events.length, bytes, text: decodePayloads(history) });
+    const events = history.events?.length ?? 0;
+    histories.push({ workflowId: id, events, bytes, text: decodePayloads(history) });
   }
   return histories;
 }
@@ -38,13 +48,9 @@ export async function identitiesThatRan(
   activityType: string,
 ): Promise<Set<string>> {
   const identities = new Set<string>();
-  const pending = [workflowId];
-  while (pending.length > 0) {
-    const history = await client.workflow.getHandle(pending.shift() as string).fetchHistory();
+  for await (const { history } of historiesOfRun(client, workflowId)) {
     const typeOfScheduled = new Map<string, string>();
     for (const event of history.events ?? []) {
-      const child = event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
-      if (child) pending.push(child);
       const scheduled = event.activityTaskScheduledEventAttributes;
       if (scheduled?.activityType?.name)
         typeOfScheduled.set(String(event.eventId), scheduled.activityType.name);
