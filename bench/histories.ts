@@ -27,13 +27,18 @@ export interface HistoryFigures {
   /** Sum over workflow tasks of scheduled -> completed (ms): workflow code and its scheduling. */
   workflowTaskMs: number;
   workflowTasks: number;
+  /** The parent's own steps (ms from the run's start): where the time before and after the streams goes. */
+  parentSteps: Array<{ step: string; scheduledMs: number; startedMs: number; closedMs: number }>;
+  /**
+   * Per activity type: how many ran, and their mean time waiting to start and running. Shows
+   * which step holds a stream's slot while the describe queue waits for work.
+   */
+  steps: Record<string, { count: number; meanScheduleToStartMs: number; meanRunMs: number }>;
   /**
    * Where the wall time went: from the run's start to the first describe step's start, the
    * describe steps (first start to last completion, with their rate), and from there to the
    * run's end (the last streams' other steps, and the sweep).
    */
-  /** The parent's own steps (ms from the run's start): where the time before and after the streams goes. */
-  parentSteps: Array<{ step: string; scheduledMs: number; startedMs: number; closedMs: number }>;
   timeline?: {
     beforeDescribeMs: number;
     describeMs: number;
@@ -72,7 +77,9 @@ export async function measureHistories(
     workflowTaskMs: 0,
     workflowTasks: 0,
     parentSteps: [],
+    steps: {},
   };
+  const stepSums = new Map<string, { count: number; waitMs: number; runMs: number }>();
   let runStart = Infinity;
   let runEnd = 0;
   let firstDescribe = Infinity;
@@ -119,7 +126,16 @@ export async function measureHistories(
       if (closed) {
         figures.activityExecutions += 1;
         const startedEvent = byId.get(String(closed.startedEventId));
-        if (startedEvent) figures.activityRunMs += ms(event) - ms(startedEvent);
+        const scheduled = byId.get(String(closed.scheduledEventId));
+        if (startedEvent && scheduled) {
+          figures.activityRunMs += ms(event) - ms(startedEvent);
+          const type = scheduled.activityTaskScheduledEventAttributes?.activityType?.name ?? '?';
+          const sums = stepSums.get(type) ?? { count: 0, waitMs: 0, runMs: 0 };
+          sums.count += 1;
+          sums.waitMs += ms(startedEvent) - ms(scheduled);
+          sums.runMs += ms(event) - ms(startedEvent);
+          stepSums.set(type, sums);
+        }
       }
       if (closed && !workflowId.includes('/')) {
         const startedEvent = byId.get(String(closed.startedEventId));
@@ -140,6 +156,13 @@ export async function measureHistories(
         }
       }
     }
+  }
+  for (const [type, sums] of stepSums) {
+    figures.steps[type] = {
+      count: sums.count,
+      meanScheduleToStartMs: Math.round(sums.waitMs / sums.count),
+      meanRunMs: Math.round(sums.runMs / sums.count),
+    };
   }
   for (const step of figures.parentSteps) {
     step.scheduledMs -= runStart;

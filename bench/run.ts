@@ -24,6 +24,7 @@ import { startProcess, stopAllProcesses, type ManagedProcess } from '../devstack
 import { projectRoot } from '../devstack/temporal-cli.js';
 import { startTemporalDevServer } from '../devstack/temporal-dev-server.js';
 import { createIngestionWorker } from '../worker/create-worker.js';
+import { cpuSecondsOfTrees, cpuUse } from './cpu-time.js';
 import { executionsOf, measureHistories, type HistoryFigures } from './histories.js';
 import { runSequentialBaseline, type BaselineResult } from './sequential-baseline.js';
 
@@ -388,7 +389,16 @@ async function main(): Promise<void> {
     }, 500);
     cleanups.push(() => Promise.resolve(clearInterval(sampler)));
 
+    // Whose CPU the run used: the benchmark process holds the proxies and the OpenMetadata test
+    // server (and the worker when it runs in-process).
+    const cpuRoots: Record<string, number> = {
+      benchmark: process.pid,
+      'kinesis-local': kinesis.pid,
+      temporal: temporal.pid,
+      ...Object.fromEntries(workerProcs.map((proc, i) => [`worker-${i + 1}`, proc.pid])),
+    };
     const runOnce = async (label: string) => {
+      const cpuBefore = cpuSecondsOfTrees(cpuRoots);
       const kBefore = kinesisProxy.stats();
       const omBefore = om.requests.length;
       const begin = Date.now();
@@ -404,6 +414,7 @@ async function main(): Promise<void> {
         });
       })) as IngestionSummary;
       const wallMs = Date.now() - begin;
+      const cpu = cpuUse(cpuBefore, cpuSecondsOfTrees(cpuRoots), wallMs);
       const kinesisCalls = diffStats(kinesisProxy.stats(), kBefore);
       const omRequests = om.requests.slice(omBefore);
       const omWrites = omRequests.filter((r) => r.method !== 'GET');
@@ -411,7 +422,7 @@ async function main(): Promise<void> {
       log(
         `${label}: done in ${wallMs} ms (created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}, failed ${summary.failed})`,
       );
-      return { wallMs, summary, kinesisCalls, omWrites: omWrites.length, topicWrites, handle };
+      return { wallMs, summary, kinesisCalls, omWrites: omWrites.length, topicWrites, handle, cpu };
     };
 
     const first = await runOnce('run');
@@ -473,6 +484,7 @@ async function main(): Promise<void> {
           ? 'VmHWM of each worker process'
           : 'VmHWM of the benchmark process, which also holds the in-process OpenMetadata test server, the proxies and the baseline',
         histories,
+        cpu: first.cpu,
       },
       rerun: rerun && {
         wallMs: rerun.wallMs,
@@ -510,6 +522,7 @@ function printFigures(f: {
     topicsInOpenMetadata: number;
     workerPeakRssMb: Record<string, number>;
     histories: HistoryFigures;
+    cpu: ReturnType<typeof cpuUse>;
   };
   rerun?: { wallMs: number; openMetadataTopicWrites: number; openMetadataWrites: number } | undefined;
   baseline?: { streams: number; wallMs: number; extrapolatedWallMs: number; speedUp: number } | undefined;
@@ -551,12 +564,25 @@ function printFigures(f: {
       'activity schedule-to-start (sum / max)',
       `${(h.activityScheduleToStartMs / 1000).toFixed(1)} s / ${h.maxScheduleToStartMs} ms`,
     ],
+    [
+      'steps: count, mean wait / run',
+      Object.entries(h.steps)
+        .filter(([, step]) => step.count > 1)
+        .map(([type, step]) => `${type} ${step.count}, ${step.meanScheduleToStartMs} / ${step.meanRunMs} ms`)
+        .join('; '),
+    ],
     ['workflow tasks (count / sum)', `${h.workflowTasks} / ${(h.workflowTaskMs / 1000).toFixed(1)} s`],
     [
       'timeline: before / describes / after',
       h.timeline
         ? `${(h.timeline.beforeDescribeMs / 1000).toFixed(1)} s / ${(h.timeline.describeMs / 1000).toFixed(1)} s at ${h.timeline.describesPerSecond} per s / ${(h.timeline.afterDescribeMs / 1000).toFixed(1)} s`
         : 'n/a',
+    ],
+    [
+      'CPU seconds (busy share of all cores)',
+      `${Object.entries(r.cpu.seconds)
+        .map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`)
+        .join(', ')} of ${r.cpu.capacitySeconds.toFixed(0)} (${Math.round(r.cpu.busyShare * 100)}%)`,
     ],
     ['OpenMetadata writes (topic writes)', `${r.openMetadataWrites} (${r.openMetadataTopicWrites})`],
   ];
