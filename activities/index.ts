@@ -40,6 +40,7 @@ import {
   type StreamListingCursor,
 } from './aws/kinesis-listing.js';
 import { sampleStreamMessages } from './aws/shard-sampling.js';
+import { heartbeatAtMostEvery } from './heartbeats.js';
 import { InvalidRunInputError, OpenMetadataVersionMismatchError, toActivityFailure } from './errors.js';
 import { OpenMetadataClient } from './openmetadata/openmetadata-client.js';
 import { toCreateMessagingServiceRequest } from './openmetadata/service-request.js';
@@ -202,6 +203,7 @@ export function createActivities(deps: ActivityDependencies) {
       return boundary(ctx, async () => {
         const { kinesis } = clientsOf(ctx);
         const keep = compileFilterPattern(ctx.config.filter);
+        const progress = heartbeatAtMostEvery();
         const listing: StreamBatchListing = { names: [], seen: 0, filtered: 0 };
         let pageCursor: StreamListingCursor | undefined = cursor
           ? { afterName: cursor.afterName }
@@ -220,14 +222,19 @@ export function createActivities(deps: ActivityDependencies) {
           }
           if (!page.next) return listing;
           pageCursor = page.next;
-          heartbeat();
+          progress();
         }
       });
     },
 
     async describeStream(ctx: RunContext, streamName: string): Promise<StreamFacts> {
       return boundary(ctx, () =>
-        describeStreamFacts(clientsOf(ctx).kinesis, streamName, deps.pageSizes?.shards, () => heartbeat()),
+        describeStreamFacts(
+          clientsOf(ctx).kinesis,
+          streamName,
+          deps.pageSizes?.shards,
+          heartbeatAtMostEvery(),
+        ),
       );
     },
 
@@ -280,18 +287,23 @@ export function createActivities(deps: ActivityDependencies) {
       ctx: RunContext,
       streamName: string,
       topicId: string | undefined,
+      /** The topic was created by this run's upsert: it has no sample data to compare with yet. */
+      topicIsNew = false,
     ): Promise<SampleDataResult> {
       return boundary(ctx, async () => {
         const limits = {
           maxMessages: ctx.options.sampleSize,
           ...(deps.pageSizes?.shards ? { shardPageSize: deps.pageSizes.shards } : {}),
         };
-        const messages = await sampleStreamMessages(clientsOf(ctx).kinesis, streamName, limits, () =>
-          heartbeat(),
+        const messages = await sampleStreamMessages(
+          clientsOf(ctx).kinesis,
+          streamName,
+          limits,
+          heartbeatAtMostEvery(),
         );
         if (messages.length === 0) return { messages: 0, written: false };
         const client = openMetadataOf(ctx);
-        const stored = topicId ? await client.sampleData(topicId) : undefined;
+        const stored = topicId && !topicIsNew ? await client.sampleData(topicId) : undefined;
         if (stored && sameMessages(stored, messages)) return { messages: messages.length, written: false };
         // In a dry run, `written` says that it would be written.
         if (ctx.options.dryRun || !topicId) return { messages: messages.length, written: ctx.options.dryRun };

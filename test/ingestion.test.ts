@@ -134,7 +134,12 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
       'no sample data for an empty stream',
     ).to.equal(undefined);
     expect(om.topicByFqn(`${serviceName}._tmp_scratch`), 'filtered stream').to.equal(undefined);
-    expect(om.topics().filter((t) => t.service.name === serviceName)).to.have.length(106);
+    const topics = om.topics().filter((t) => t.service.name === serviceName);
+    expect(topics).to.have.length(106);
+    const sampleReads = om.requests.filter(
+      (r) => r.method === 'GET' && topics.some((t) => r.path === `/api/v1/topics/${t.id}/sampleData`),
+    );
+    expect(sampleReads, 'a topic the run created has no sample data to read back').to.deep.equal([]);
 
     const histories = await runHistories(worker.client, handle.workflowId);
     expect(histories.map((h) => h.workflowId)).to.deep.equal([

@@ -83,7 +83,7 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
         const fields = topic.changedFields.length ? ` (${topic.changedFields.join(', ')})` : '';
         plan(result, `${topic.outcome === 'created' ? 'create' : 'update'} topic ${name}${fields}`);
       }
-      if (ctx.config.generateSampleData) await sampleStream(name, topic.topicId);
+      if (ctx.config.generateSampleData) await sampleStream(name, topic.topicId, topic.outcome === 'created');
     } catch (error) {
       if (isCancellation(error)) throw error;
       const failure = failureInfo(error);
@@ -105,11 +105,15 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
   };
 
   /** Sample data is an extra: the topic stays ingested when sampling fails or is denied. */
-  const sampleStream = async (name: string, topicId: string | undefined): Promise<void> => {
+  const sampleStream = async (
+    name: string,
+    topicId: string | undefined,
+    topicIsNew: boolean,
+  ): Promise<void> => {
     try {
       const sample = await samplingStep.ingestSampleData.executeWithOptions(
         { summary: `sample stream ${name}` },
-        [ctx, name, topicId],
+        [ctx, name, topicId, topicIsNew],
       );
       result.sampleMessages += sample.messages;
       if (ctx.options.dryRun && sample.written)
