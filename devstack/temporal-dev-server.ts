@@ -56,12 +56,20 @@ export interface TemporalDevServer {
 }
 
 /**
- * Dynamic config applied unless overridden. Forcing a search-attribute cache refresh on read
- * makes attributes registered at start (or added by {@link startTemporalDevServer} on a reused
- * db file) usable by the very next request, instead of after the cache's refresh interval.
+ * Dynamic config applied unless overridden.
+ * - Forcing a search-attribute cache refresh on read makes attributes registered at start (or
+ *   added by {@link startTemporalDevServer} on a reused db file) usable by the very next
+ *   request, instead of after the cache's refresh interval.
+ * - One partition per task queue: Temporal divides a task queue's rate limit evenly between
+ *   its partitions (4 by default), each dispatching only its own backlog, so the describe
+ *   queue's 20/s would be dispatched as four 5/s queues that run dry unevenly. The dev server
+ *   takes no per-queue settings, and one host needs no more partitions for any queue. (The
+ *   README shows the per-queue setting for a production cluster.)
  */
 export const DEFAULT_DYNAMIC_CONFIG: Readonly<Record<string, string | number | boolean>> = {
   'system.forceSearchAttributesCacheRefreshOnRead': true,
+  'matching.numTaskqueueReadPartitions': 1,
+  'matching.numTaskqueueWritePartitions': 1,
 };
 
 /** Thrown when a search attribute already exists on the server with another type. */
