@@ -541,7 +541,13 @@ function printFigures(f: {
       'quota floor',
       `${r.quotaFloor.seconds.toFixed(1)} s (${r.quotaFloor.calls} ${r.quotaFloor.api} / ${r.quotaFloor.perSecond} per s)`,
     ],
-    ['wall / floor', r.wallOverFloor === null ? 'n/a' : r.wallOverFloor.toFixed(2)],
+    [
+      'wall / floor',
+      // Without quotas the floor is what the calls would take at them, not a bound of this run.
+      r.wallOverFloor === null
+        ? 'n/a'
+        : `${r.wallOverFloor.toFixed(2)}${f.args.quotas ? '' : ' (quotas off)'}`,
+    ],
     ['streams / s', r.streamsPerSecond.toFixed(1)],
     ['failed streams', String(r.failed)],
     ['topics in OpenMetadata', `${r.topicsInOpenMetadata} of ${f.args.streams}`],
