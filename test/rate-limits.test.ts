@@ -62,6 +62,38 @@ describe('AWS call pacing', function () {
     expect(times[39]).to.be.below(39 * 52.5 + 300 + 500);
   });
 
+  it('two workers at half the quota each never start more than the quota in any second plus margin', async () => {
+    // Two workers' pacers at 20/s x 0.5 (105 ms apart), on one event loop that stalls for
+    // 150 ms after every 12th call of the first: its next timer fires 45 ms late, and making up
+    // 25 ms of that brings its next call 80 ms after, so that spacing alone would fit 11 calls
+    // into 1,025 ms.
+    const pacers = [new CallPacer(10, 50), new CallPacer(10, 50)];
+    const begin = performance.now();
+    const starts: number[][] = [[], []];
+    await Promise.all(
+      pacers.flatMap((pacer, p) =>
+        Array.from({ length: 30 }, (_, i) =>
+          pacer.acquire().then(() => {
+            starts[p]?.push(performance.now() - begin);
+            // A busy event loop, once the other calls released in this turn are timed.
+            if (p === 0 && i % 12 === 0)
+              setImmediate(() => {
+                const until = performance.now() + 150;
+                while (performance.now() < until);
+              });
+          }),
+        ),
+      ),
+    );
+    // Windows of the second plus margin, less 1 ms: a start is timed here a fraction of a
+    // millisecond after the pacer timed it, and the pacer may start a call exactly at the edge.
+    const mostInAWindow = (times: number[]): number =>
+      Math.max(...times.map((start) => times.filter((t) => t >= start && t < start + 1049).length));
+    expect(mostInAWindow(starts[0] ?? []), 'the stalled worker alone').to.be.at.most(10);
+    expect(mostInAWindow(starts[1] ?? []), 'the other worker alone').to.be.at.most(10);
+    expect(mostInAWindow([...(starts[0] ?? []), ...(starts[1] ?? [])]), 'both together').to.be.at.most(20);
+  });
+
   it("follows a worker's share of the quota as it changes", async () => {
     const share = new QuotaShare(1);
     const pacer = new CallPacer(() => 10 * share.value, 0);

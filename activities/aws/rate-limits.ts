@@ -76,9 +76,17 @@ export function effectiveRates(options: AwsRateLimitOptions = {}): Record<string
  * A busy event loop fires timers late. Half the margin of such lateness is made up by
  * starting the next call sooner (or the crawl would fall behind the quota a little at every
  * late timer); beyond that the schedule slips, rather than releasing held-back calls at once.
+ *
+ * Making up lateness shortens one interval, so on its own the spacing could fit one call more
+ * than `rate` into a second. A hard cap therefore also holds: at most floor(rate) starts in any
+ * window of a second plus the margin. With N workers at 1/N of a quota each, their caps add up
+ * to at most the quota in any such window, however their calls fall. (A share that does not
+ * divide the quota, e.g. 20/s between 3 workers, then runs a little below it: 3 x 6, not 20.)
  */
 export class CallPacer {
   private nextSlot = -Infinity;
+  /** Start times within the last cap window, oldest first. */
+  private readonly starts: number[] = [];
   private readonly waiting: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -100,19 +108,30 @@ export class CallPacer {
   private releaseNext(onTimer: boolean): void {
     if (this.timer || this.waiting.length === 0) return;
     const now = performance.now();
-    if (this.nextSlot > now) {
+    const perSecond = typeof this.perSecond === 'number' ? this.perSecond : this.perSecond();
+    const due = Math.max(this.nextSlot, this.capFreesAt(now, perSecond));
+    if (due > now) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.releaseNext(true);
-      }, this.nextSlot - now);
+      }, due - now);
       return;
     }
     // A call that finds the pacer idle has no lateness to make up: the interval counts from now.
     const from = onTimer ? Math.max(this.nextSlot, now - this.marginMs / 2) : now;
-    const perSecond = typeof this.perSecond === 'number' ? this.perSecond : this.perSecond();
     this.nextSlot = from + (1000 + this.marginMs) / perSecond;
+    this.starts.push(now);
     this.waiting.shift()?.();
     this.releaseNext(false);
+  }
+
+  /** When the cap window next has room (-Infinity: now). Below 1/s, the spacing alone suffices. */
+  private capFreesAt(now: number, perSecond: number): number {
+    const windowMs = 1000 + this.marginMs;
+    while (this.starts.length > 0 && (this.starts[0] as number) <= now - windowMs) this.starts.shift();
+    const cap = Math.floor(perSecond);
+    if (cap < 1 || this.starts.length < cap) return -Infinity;
+    return (this.starts[this.starts.length - cap] as number) + windowMs;
   }
 }
 
