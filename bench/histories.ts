@@ -99,53 +99,44 @@ export async function measureHistories(
     const byId = new Map<string, HistoryEvent>();
     for (const event of events) {
       byId.set(String(event.eventId), event);
-      const started = event.activityTaskStartedEventAttributes;
-      if (started) {
-        const scheduled = byId.get(String(started.scheduledEventId));
-        if (scheduled) {
-          const wait = ms(event) - ms(scheduled);
-          figures.activityScheduleToStartMs += wait;
-          figures.maxScheduleToStartMs = Math.max(figures.maxScheduleToStartMs, wait);
-          if (scheduled.activityTaskScheduledEventAttributes?.activityType?.name === 'describeStream') {
-            firstDescribe = Math.min(firstDescribe, ms(event));
-          }
-        }
-      }
-      const completed = event.activityTaskCompletedEventAttributes;
-      if (completed) {
-        const scheduled = byId.get(String(completed.scheduledEventId));
-        if (scheduled?.activityTaskScheduledEventAttributes?.activityType?.name === 'describeStream') {
-          lastDescribe = Math.max(lastDescribe, ms(event));
-          describes += 1;
-        }
-      }
+      // An activity's scheduled and started events come before the event that closes it:
+      // everything about the activity is read once, there.
       const closed =
         event.activityTaskCompletedEventAttributes ??
         event.activityTaskFailedEventAttributes ??
         event.activityTaskTimedOutEventAttributes;
       if (closed) {
         figures.activityExecutions += 1;
-        const startedEvent = byId.get(String(closed.startedEventId));
+        const started = byId.get(String(closed.startedEventId));
         const scheduled = byId.get(String(closed.scheduledEventId));
-        if (startedEvent && scheduled) {
-          figures.activityRunMs += ms(event) - ms(startedEvent);
-          const type = scheduled.activityTaskScheduledEventAttributes?.activityType?.name ?? '?';
+        const type = scheduled?.activityTaskScheduledEventAttributes?.activityType?.name ?? '?';
+        if (started && scheduled) {
+          const waitMs = ms(started) - ms(scheduled);
+          const runMs = ms(event) - ms(started);
+          figures.activityScheduleToStartMs += waitMs;
+          figures.maxScheduleToStartMs = Math.max(figures.maxScheduleToStartMs, waitMs);
+          figures.activityRunMs += runMs;
           const sums = stepSums.get(type) ?? { count: 0, waitMs: 0, runMs: 0 };
           sums.count += 1;
-          sums.waitMs += ms(startedEvent) - ms(scheduled);
-          sums.runMs += ms(event) - ms(startedEvent);
+          sums.waitMs += waitMs;
+          sums.runMs += runMs;
           stepSums.set(type, sums);
+          if (type === 'describeStream') {
+            firstDescribe = Math.min(firstDescribe, ms(started));
+            if (event.activityTaskCompletedEventAttributes) {
+              lastDescribe = Math.max(lastDescribe, ms(event));
+              describes += 1;
+            }
+          }
         }
-      }
-      if (closed && !workflowId.includes('/')) {
-        const startedEvent = byId.get(String(closed.startedEventId));
-        const scheduled = byId.get(String(closed.scheduledEventId));
-        figures.parentSteps.push({
-          step: scheduled?.activityTaskScheduledEventAttributes?.activityType?.name ?? '?',
-          scheduledMs: scheduled ? ms(scheduled) : 0,
-          startedMs: startedEvent ? ms(startedEvent) : 0,
-          closedMs: ms(event),
-        });
+        if (!workflowId.includes('/')) {
+          figures.parentSteps.push({
+            step: type,
+            scheduledMs: scheduled ? ms(scheduled) : 0,
+            startedMs: started ? ms(started) : 0,
+            closedMs: ms(event),
+          });
+        }
       }
       const wft = event.workflowTaskCompletedEventAttributes;
       if (wft) {

@@ -351,11 +351,7 @@ async function main(): Promise<void> {
         connection: nativeConnection,
         taskQueue,
         activities: deps,
-        ...(args.describeRate !== undefined
-          ? { describeCallsPerSecond: args.describeRate }
-          : args.quotas
-            ? {}
-            : { describeCallsPerSecond: 0 }),
+        ...(args.describeRate !== undefined ? { describeCallsPerSecond: args.describeRate } : {}),
       });
       const running = worker.run();
       workerPids.push('self');

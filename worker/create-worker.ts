@@ -28,8 +28,9 @@ export interface IngestionWorkerOptions {
   /** Activities this worker runs at once; AWS quotas, not CPU, bound a crawl. */
   maxConcurrentActivityTaskExecutions?: number;
   /**
-   * Describe steps per second across every worker of the task queue (Temporal enforces it on
-   * the describe task queue). 0: no limit, for Kinesis endpoints without AWS's quotas.
+   * Describe steps per second across every worker of the task queue: Temporal enforces it on
+   * the describe task queue, and the worker paces its DescribeStreamSummary calls at its share
+   * of it. Default: AWS's quota, or 0 (no limit) when `activities.aws.rateLimits` is false.
    */
   describeCallsPerSecond?: number;
   /** Names this worker in the history of the tasks it runs (default: pid@host). */
@@ -111,24 +112,34 @@ export async function createIngestionWorker(options: IngestionWorkerOptions): Pr
   const namespace = options.namespace ?? 'default';
   const identity = options.identity ?? `${process.pid}@${hostname()}`;
   const describeQueue = describeTaskQueueOf(taskQueue);
-  // Unless told otherwise, the worker paces at 1/N of the account's quotas, N being the
-  // workers it sees on the describe task queue.
   const rateLimits = options.activities.aws?.rateLimits;
+  // One setting for the describe rate: Temporal's limit on the describe queue, and the rate the
+  // pacers space DescribeStreamSummary at. Without pacing (an emulator), no limit either.
+  const describeRate =
+    options.describeCallsPerSecond ?? (rateLimits === false ? 0 : DEFAULT_DESCRIBE_CALLS_PER_SECOND);
   let shareWatch: QuotaShareWatch | undefined;
   let deps = options.activities;
-  if (rateLimits !== false && rateLimits?.share === undefined) {
-    const share = new QuotaShare();
-    shareWatch = new QuotaShareWatch({
-      connection: options.connection,
-      namespace,
-      taskQueue: describeQueue,
-      identity,
-      share,
-    });
-    deps = { ...deps, aws: { ...deps.aws, rateLimits: { ...rateLimits, share } } };
+  if (rateLimits !== false) {
+    // Unless told otherwise, the worker paces at 1/N of the account's quotas, N being the
+    // workers it sees on the describe task queue.
+    let share = rateLimits?.share;
+    if (share === undefined) {
+      share = new QuotaShare();
+      shareWatch = new QuotaShareWatch({
+        connection: options.connection,
+        namespace,
+        taskQueue: describeQueue,
+        identity,
+        share,
+      });
+    }
+    const perSecond = {
+      ...(describeRate > 0 ? { DescribeStreamSummary: describeRate } : {}),
+      ...rateLimits?.perSecond,
+    };
+    deps = { ...deps, aws: { ...deps.aws, rateLimits: { ...rateLimits, share, perSecond } } };
   }
   const activities = createActivities(deps);
-  const describeRate = options.describeCallsPerSecond ?? DEFAULT_DESCRIBE_CALLS_PER_SECOND;
   const main = await Worker.create({
     connection: options.connection,
     namespace,

@@ -42,17 +42,9 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
       activities: {
         env: process.env,
         ...(passphrase ? { sealingKey: secretsKeyFrom(passphrase) } : {}),
-        ...(options.quotaPacing === false
-          ? { aws: { rateLimits: false } }
-          : options.describeRate
-            ? { aws: { rateLimits: { perSecond: { DescribeStreamSummary: options.describeRate } } } }
-            : {}),
+        ...(options.quotaPacing === false ? { aws: { rateLimits: false } } : {}),
       },
-      ...(options.quotaPacing === false
-        ? { describeCallsPerSecond: 0 }
-        : options.describeRate
-          ? { describeCallsPerSecond: options.describeRate }
-          : {}),
+      ...(options.describeRate ? { describeCallsPerSecond: options.describeRate } : {}),
       ...(options.maxConcurrentActivities
         ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities }
         : {}),

@@ -67,7 +67,6 @@ export async function startTestWorker(
       connection: nativeConnection,
       taskQueue,
       activities: extra.paced ? activities : { ...activities, aws: { rateLimits: false, ...activities.aws } },
-      ...(extra.paced ? {} : { describeCallsPerSecond: 0 }),
       ...(extra.identity ? { identity: extra.identity } : {}),
     });
   } catch (error) {
