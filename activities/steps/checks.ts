@@ -1,0 +1,59 @@
+import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AwsIdentity } from '../../common/activity-results.js';
+import type { RunContext } from '../../common/run-context.js';
+import { classifyAwsError } from '../aws/aws-errors.js';
+import { OpenMetadataVersionMismatchError } from '../errors.js';
+import type { RunResources } from '../run-resources.js';
+
+/** The checks a run makes before it writes anything: each names what to fix when it fails. */
+export function createCheckActivities({
+  aws,
+  openMetadata,
+  boundary,
+}: Pick<RunResources, 'aws' | 'openMetadata' | 'boundary'>) {
+  return {
+    async verifyAwsIdentity(ctx: RunContext): Promise<AwsIdentity> {
+      return boundary(ctx, async () => {
+        if (!ctx.config.aws.assumeRoleArn) return { assumedRole: false };
+        const { sts } = aws(ctx);
+        try {
+          const identity = await sts.send(new GetCallerIdentityCommand({}));
+          return { assumedRole: true, account: identity.Account ?? '', arn: identity.Arn ?? '' };
+        } catch (error) {
+          throw classifyAwsError(error, 'sts:AssumeRole', ctx.config.aws.assumeRoleArn);
+        }
+      });
+    },
+
+    async checkOpenMetadata(ctx: RunContext): Promise<{ version: string }> {
+      return boundary(ctx, async () => {
+        const client = openMetadata(ctx);
+        const version = await client.serverVersion();
+        if (ctx.config.openMetadata.enableVersionValidation && !isSupportedServerVersion(version)) {
+          throw new OpenMetadataVersionMismatchError(
+            `OpenMetadata server version ${version} is not supported (1.3 or a later 1.x is): upgrade the server, or set workflowConfig.openMetadataServerConfig.enableVersionValidation: false to try anyway`,
+          );
+        }
+        // The version endpoint needs no token: an authenticated read proves the token works.
+        await client.messagingServiceByName(ctx.config.serviceName);
+        return { version };
+      });
+    },
+
+    async checkKinesisConnection(ctx: RunContext): Promise<void> {
+      return boundary(ctx, async () => {
+        try {
+          await aws(ctx).kinesis.send(new ListStreamsCommand({ Limit: 1 }));
+        } catch (error) {
+          throw classifyAwsError(error, 'kinesis:ListStreams');
+        }
+      });
+    },
+  };
+}
+
+function isSupportedServerVersion(version: string): boolean {
+  const [major, minor] = version.split('.').map((part) => Number.parseInt(part, 10));
+  return major === 1 && minor !== undefined && minor >= 3;
+}

@@ -1,0 +1,46 @@
+import type { StreamBatchCursor, StreamBatchListing } from '../../common/activity-results.js';
+import { compileFilterPattern } from '../../common/config/index.js';
+import type { RunContext } from '../../common/run-context.js';
+import { listStreamNamesPage, type StreamListingCursor } from '../aws/kinesis-listing.js';
+import { heartbeatAtMostEvery } from '../heartbeats.js';
+import type { RunResources } from '../run-resources.js';
+
+export function createListingActivities({
+  aws,
+  pageSizes,
+  boundary,
+}: Pick<RunResources, 'aws' | 'pageSizes' | 'boundary'>) {
+  return {
+    /**
+     * Lists stream names after `cursor` until `batchSize` names are kept or the listing ends.
+     * Tokens are followed within this call only; the returned cursor is the last name consumed.
+     */
+    async listStreamsBatch(ctx: RunContext, cursor?: StreamBatchCursor): Promise<StreamBatchListing> {
+      return boundary(ctx, async () => {
+        const { kinesis } = aws(ctx);
+        const keep = compileFilterPattern(ctx.config.filter);
+        const progress = heartbeatAtMostEvery();
+        const listing: StreamBatchListing = { names: [], seen: 0, filtered: 0 };
+        let pageCursor: StreamListingCursor | undefined = cursor
+          ? { afterName: cursor.afterName }
+          : undefined;
+        for (;;) {
+          const page = await listStreamNamesPage(kinesis, pageCursor, pageSizes.streams);
+          for (const [index, name] of page.names.entries()) {
+            listing.seen += 1;
+            if (keep(name)) listing.names.push(name);
+            else listing.filtered += 1;
+            if (listing.names.length >= ctx.options.batchSize) {
+              const listingEndsHere = !page.next && index === page.names.length - 1;
+              if (!listingEndsHere) listing.next = { afterName: name };
+              return listing;
+            }
+          }
+          if (!page.next) return listing;
+          pageCursor = page.next;
+          progress();
+        }
+      });
+    },
+  };
+}

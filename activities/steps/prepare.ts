@@ -1,0 +1,82 @@
+import { formatConfigIssue, validateIngestionConfigObject } from '../../common/config/index.js';
+import type { PreparedRun, RunContext } from '../../common/run-context.js';
+import {
+  DEFAULT_RUN_OPTIONS,
+  RUN_OPTION_LIMITS,
+  type IngestionRunInput,
+  type NormalizedRunOptions,
+} from '../../common/run-input.js';
+import { isSealed } from '../../common/sealed-secrets.js';
+import { environmentReference } from '../../common/secret-references.js';
+import { InvalidRunInputError } from '../errors.js';
+import type { RunResources } from '../run-resources.js';
+import { resolveSecretField, secretFieldsOf } from '../secrets.js';
+
+export function createPrepareActivities({ secrets, boundary }: Pick<RunResources, 'secrets' | 'boundary'>) {
+  return {
+    /** Validates the run input on the worker: a run started with the Temporal CLI gets the same checks as one from our CLI. */
+    async prepareRun(input: IngestionRunInput): Promise<PreparedRun> {
+      return boundary(undefined, () => {
+        if (!input || typeof input !== 'object' || !('config' in input)) {
+          throw new InvalidRunInputError(
+            'the run input must be a JSON object {"config": <the ingestion YAML as JSON>, "options": {...}}',
+          );
+        }
+        const result = validateIngestionConfigObject(input.config);
+        const config = result.config;
+        if (!config || result.errors.length > 0) {
+          throw new InvalidRunInputError(
+            `the config in the run input is invalid:\n${result.errors.map(formatConfigIssue).join('\n')}`,
+          );
+        }
+        const ctx: RunContext = { config, options: normalizeRunOptions(input.options) };
+        const warnings = result.warnings.map(formatConfigIssue);
+        for (const secret of secretFieldsOf(ctx.config)) {
+          // Resolving now makes a missing variable or key fail the run at once, not per stream.
+          resolveSecretField(secret, secrets);
+          const plaintext = environmentReference(secret.value) === undefined && !isSealed(secret.value);
+          if (
+            plaintext &&
+            (secret.field.endsWith('awsSecretAccessKey') ||
+              secret.field.endsWith('awsSessionToken') ||
+              secret.kind === 'token')
+          ) {
+            warnings.push(
+              `${secret.field} was given in plaintext in the run input, so it is stored in this run's Temporal history: reference an environment variable of the workers (\${NAME}) or start runs with om-kinesis, which seals it`,
+            );
+          }
+        }
+        return { ...ctx, warnings };
+      });
+    },
+  };
+}
+
+/** Clamps run options to their bounds and fills defaults. */
+export function normalizeRunOptions(options: IngestionRunInput['options']): NormalizedRunOptions {
+  const normalized: NormalizedRunOptions = { ...DEFAULT_RUN_OPTIONS };
+  if (!options) return normalized;
+  if (typeof options !== 'object') throw new InvalidRunInputError('options must be an object');
+  for (const key of Object.keys(options)) {
+    if (!(key in DEFAULT_RUN_OPTIONS)) {
+      throw new InvalidRunInputError(
+        `options.${key}: Unknown key (expected one of ${Object.keys(DEFAULT_RUN_OPTIONS).join(', ')})`,
+      );
+    }
+  }
+  if (options.dryRun !== undefined) {
+    if (typeof options.dryRun !== 'boolean')
+      throw new InvalidRunInputError('options.dryRun: Expected boolean');
+    normalized.dryRun = options.dryRun;
+  }
+  for (const key of Object.keys(RUN_OPTION_LIMITS) as Array<keyof typeof RUN_OPTION_LIMITS>) {
+    const value = options[key];
+    if (value === undefined) continue;
+    const { min, max } = RUN_OPTION_LIMITS[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      throw new InvalidRunInputError(`options.${key}: Expected an integer from ${min} to ${max}`);
+    }
+    normalized[key] = value;
+  }
+  return normalized;
+}

@@ -1,0 +1,51 @@
+import { activityInfo, heartbeat, log } from '@temporalio/activity';
+import type { SweepResult } from '../../common/activity-results.js';
+import { compileFilterPattern } from '../../common/config/index.js';
+import type { RunContext } from '../../common/run-context.js';
+import { listAllStreamNames } from '../aws/kinesis-listing.js';
+import type { RunResources } from '../run-resources.js';
+
+export function createSweepActivities({
+  aws,
+  openMetadata,
+  pageSizes,
+  boundary,
+}: Pick<RunResources, 'aws' | 'openMetadata' | 'pageSizes' | 'boundary'>) {
+  return {
+    /**
+     * Soft-deletes the service's topics whose stream is gone from Kinesis or filtered out. It
+     * lists Kinesis again, in full, itself: a topic whose stream exists is never deleted, even
+     * if that stream failed in this run, and a listing that fails deletes nothing.
+     */
+    async sweepStaleTopics(ctx: RunContext, serviceFqn: string): Promise<SweepResult> {
+      return boundary(ctx, async () => {
+        const keep = compileFilterPattern(ctx.config.filter);
+        const names = await listAllStreamNames(aws(ctx).kinesis, () => heartbeat(), pageSizes.streams);
+        const live = new Set(names.filter(keep));
+        const client = openMetadata(ctx);
+        const stale: Array<{ id: string; name: string }> = [];
+        for await (const page of client.topicsOfService(serviceFqn, { include: 'non-deleted', limit: 500 })) {
+          for (const topic of page) if (!live.has(topic.name)) stale.push({ id: topic.id, name: topic.name });
+          heartbeat();
+        }
+        // A retried sweep lists again (deleted topics no longer appear) and keeps counting from
+        // what earlier attempts deleted, carried in their heartbeats.
+        const earlier = activityInfo().heartbeatDetails as SweepResult | undefined;
+        const result: SweepResult = { deleted: earlier?.deleted ?? 0, names: [...(earlier?.names ?? [])] };
+        for (const topic of stale) {
+          if (!ctx.options.dryRun) await client.deleteTopic(topic.id);
+          result.deleted += 1;
+          if (result.names.length < 100) result.names.push(topic.name);
+          heartbeat(result);
+        }
+        if (result.deleted > 0)
+          log.info('stale topics soft-deleted', {
+            service: serviceFqn,
+            count: result.deleted,
+            dryRun: ctx.options.dryRun,
+          });
+        return result;
+      });
+    },
+  };
+}
