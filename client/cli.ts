@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { IngestCommandOptions } from './commands/ingest.js';
 import type { InputCommandOptions } from './commands/input.js';
-import { addScheduleCommand } from './commands/schedule.js';
+import { addScheduleCommand } from './commands/schedule/index.js';
 import { CliExit, EXIT_RUN_FAILED } from './commands/shared.js';
 import type { StatusCommandOptions } from './commands/status.js';
 import type { WorkerCommandOptions } from './commands/worker.js';

@@ -1,5 +1,5 @@
 // The Temporal side of `om-kinesis schedule`: one Temporal Schedule per OpenMetadata service,
-// found by the service name. Printing and exit codes belong to client/commands/schedule.ts.
+// found by the service name. Printing and exit codes belong to client/commands/schedule/.
 import {
   Client,
   Connection,

@@ -9,8 +9,8 @@ import { Client, Connection, ScheduleNotFoundError, type ScheduleDescription } f
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import type { IngestionRunInput } from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
-import { formatDuration, parseDuration, specText } from '../client/commands/schedule.js';
-import { resolveTemporalCli } from '../devstack/temporal-cli.js';
+import { formatDuration, parseDuration, specText } from '../client/commands/schedule/index.js';
+import { resolveTemporalCli } from '../client/local-temporal/temporal-cli.js';
 import { OM_KINESIS_BIN, runCommand, type CommandResult } from './support/cli-runner.js';
 import { getTemporal } from './support/global-stack.js';
 import {
