@@ -20,9 +20,9 @@ import { KINESIS_QUOTAS, startFaultProxy, type ApiStats, type FaultProxy } from 
 import { KinesisFixture } from '../devstack/kinesis-fixture.js';
 import { startKinesisLocal } from '../devstack/kinesis-local.js';
 import { startOpenMetadataTestServer } from '../devstack/openmetadata-test-server.js';
-import { startProcess, stopAllProcesses, type ManagedProcess } from '../devstack/processes.js';
-import { projectRoot } from '../devstack/temporal-cli.js';
-import { startTemporalDevServer } from '../devstack/temporal-dev-server.js';
+import { startProcess, stopAllProcesses, type ManagedProcess } from '../client/local-temporal/processes.js';
+import { projectRoot } from '../client/local-temporal/temporal-cli.js';
+import { startTemporalDevServer } from '../client/local-temporal/temporal-dev-server.js';
 import { createIngestionWorker } from '../worker/create-worker.js';
 import { cpuSecondsOfTrees, cpuUse } from './cpu-time.js';
 import { executionsOf, measureHistories, type HistoryFigures } from './histories.js';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { DEMO_SECRET_ENV, demoConfigYaml, seedDemoAccount } from './demo-streams.js';
 import { startKinesisLocal } from './kinesis-local.js';
 import { startOpenMetadataTestServer } from './openmetadata-test-server.js';
-import { projectRoot } from './temporal-cli.js';
+import { projectRoot } from '../client/local-temporal/temporal-cli.js';
 
 async function run(): Promise<void> {
   // As in bin/om-kinesis.js: the SDK's Node 20 notice is for maintainers, not for the demo.

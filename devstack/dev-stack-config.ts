@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
-import { projectRoot } from './temporal-cli.js';
+import { projectRoot } from '../client/local-temporal/temporal-cli.js';
 
 /** Thrown when temporal-dev.yaml cannot be read, is not YAML, or does not match the schema. */
 export class DevStackConfigError extends Error {

@@ -11,10 +11,10 @@ import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { getFreePorts } from './free-port.js';
+import { getFreePorts } from '../client/local-temporal/free-port.js';
 import { createKinesisClient } from './kinesis-fixture.js';
-import { startProcess, waitUntilReady } from './processes.js';
-import type { ProcessExit } from './processes.js';
+import { startProcess, waitUntilReady } from '../client/local-temporal/processes.js';
+import type { ProcessExit } from '../client/local-temporal/processes.js';
 
 export interface KinesisLocalOptions {
   logDir: string;

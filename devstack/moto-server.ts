@@ -5,11 +5,11 @@
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
-import { getFreePort } from './free-port.js';
-import { startProcess, waitUntilReady } from './processes.js';
-import type { ProcessExit } from './processes.js';
-import { resolveMotoServer } from './temporal-cli.js';
-import type { ResolvedTool } from './temporal-cli.js';
+import { getFreePort } from '../client/local-temporal/free-port.js';
+import { startProcess, waitUntilReady } from '../client/local-temporal/processes.js';
+import type { ProcessExit } from '../client/local-temporal/processes.js';
+import { resolveMotoServer } from './moto-cli.js';
+import type { ResolvedTool } from '../client/local-temporal/temporal-cli.js';
 
 export interface MotoServerOptions {
   logDir: string;

@@ -23,8 +23,8 @@ import {
 import { defaultDevStackConfigPath, loadDevStackConfig, type DevStackConfig } from './dev-stack-config.js';
 import { startKinesisLocal } from './kinesis-local.js';
 import { startOpenMetadataTestServer } from './openmetadata-test-server.js';
-import { projectRoot } from './temporal-cli.js';
-import { startTemporalDevServer } from './temporal-dev-server.js';
+import { projectRoot } from '../client/local-temporal/temporal-cli.js';
+import { startTemporalDevServer } from '../client/local-temporal/temporal-dev-server.js';
 
 /** The variable the stack's config reads the OpenMetadata JWT from, when temporal-dev.yaml sets one. */
 const JWT_ENV = 'OPENMETADATA_JWT_TOKEN';

@@ -4,8 +4,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
 import { defaultDevStackConfigPath, loadDevStackConfig } from './dev-stack-config.js';
-import { startTemporalDevServer } from './temporal-dev-server.js';
-import { projectRoot } from './temporal-cli.js';
+import { startTemporalDevServer } from '../client/local-temporal/temporal-dev-server.js';
+import { projectRoot } from '../client/local-temporal/temporal-cli.js';
 
 async function run(): Promise<void> {
   const configPath = defaultDevStackConfigPath();

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { stringify } from 'yaml';
 import { formatConfigIssue, parseIngestionConfig } from '../common/config/index.js';
 import { ingestionWorkflowId } from '../common/run-input.js';
-import { projectRoot } from '../devstack/temporal-cli.js';
+import { projectRoot } from '../client/local-temporal/temporal-cli.js';
 import { runOmKinesis } from './support/cli-runner.js';
 import { getTemporal } from './support/global-stack.js';
 

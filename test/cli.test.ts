@@ -12,7 +12,7 @@ import {
   startTestWorker,
   uniqueName,
 } from './support/ingestion-harness.js';
-import { resolveTemporalCli } from '../devstack/temporal-cli.js';
+import { resolveTemporalCli } from '../client/local-temporal/temporal-cli.js';
 import type { IngestionSummary } from '../common/summary.js';
 import { ingestionWorkflowId } from '../common/run-input.js';
 

@@ -15,19 +15,23 @@ import {
   loadDevStackConfig,
   parseDevStackConfig,
 } from '../devstack/dev-stack-config.js';
-import { getFreePorts } from '../devstack/free-port.js';
+import { getFreePorts } from '../client/local-temporal/free-port.js';
 import { KinesisFixture } from '../devstack/kinesis-fixture.js';
 import { startKinesisLocal } from '../devstack/kinesis-local.js';
 import { createAssumableRole, MOTO_SETUP_CREDENTIALS, startMotoServer } from '../devstack/moto-server.js';
-import { isProcessAlive, ProcessNotReadyError, startProcess, waitUntilReady } from '../devstack/processes.js';
 import {
-  MotoServerNotFoundError,
+  isProcessAlive,
+  ProcessNotReadyError,
+  startProcess,
+  waitUntilReady,
+} from '../client/local-temporal/processes.js';
+import {
   projectRoot,
-  resolveMotoServer,
   resolveTemporalCli,
   TemporalCliNotFoundError,
-} from '../devstack/temporal-cli.js';
-import { startTemporalDevServer } from '../devstack/temporal-dev-server.js';
+} from '../client/local-temporal/temporal-cli.js';
+import { MotoServerNotFoundError, resolveMotoServer } from '../devstack/moto-cli.js';
+import { startTemporalDevServer } from '../client/local-temporal/temporal-dev-server.js';
 import { getKinesisLocal, getMoto, getTemporal, getTestStack, TEST_LOG_DIR } from './support/global-stack.js';
 
 const KEYWORD = 2; // temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
@@ -432,7 +436,7 @@ async function runParentThatEnds(
   ending: 'an uncaught exception' | 'SIGTERM' | 'SIGINT',
   logDir: string,
 ): Promise<number> {
-  const processesModule = fileURLToPath(new URL('../devstack/processes.js', import.meta.url));
+  const processesModule = fileURLToPath(new URL('../client/local-temporal/processes.js', import.meta.url));
   const script = `
     const { startProcess } = await import(${JSON.stringify(processesModule)});
     const child = await startProcess({

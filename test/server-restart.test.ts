@@ -5,7 +5,10 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { INGESTION_WORKFLOW_TYPE, ingestionWorkflowId } from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
-import { startTemporalDevServer, type TemporalDevServer } from '../devstack/temporal-dev-server.js';
+import {
+  startTemporalDevServer,
+  type TemporalDevServer,
+} from '../client/local-temporal/temporal-dev-server.js';
 import { TEST_LOG_DIR } from './support/global-stack.js';
 import {
   getOpenMetadata,

@@ -11,8 +11,11 @@ import { chromium, type Browser, type Page, type Response } from 'playwright-cor
 import type { IngestionSummary } from '../common/summary.js';
 import { ingestionWorkflowId } from '../common/run-input.js';
 import { demoConfigYaml, seedDemoStreams } from '../devstack/demo-streams.js';
-import { projectRoot } from '../devstack/temporal-cli.js';
-import { startTemporalDevServer, type TemporalDevServer } from '../devstack/temporal-dev-server.js';
+import { projectRoot } from '../client/local-temporal/temporal-cli.js';
+import {
+  startTemporalDevServer,
+  type TemporalDevServer,
+} from '../client/local-temporal/temporal-dev-server.js';
 import { runOmKinesis, type CommandResult } from './support/cli-runner.js';
 import { TEST_LOG_DIR, TEST_SEARCH_ATTRIBUTES } from './support/global-stack.js';
 import {

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { INGESTION_WORKFLOW_TYPE, ingestionWorkflowId } from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
-import { isProcessAlive } from '../devstack/processes.js';
-import { projectRoot } from '../devstack/temporal-cli.js';
+import { isProcessAlive } from '../client/local-temporal/processes.js';
+import { projectRoot } from '../client/local-temporal/temporal-cli.js';
 import { getTemporal } from './support/global-stack.js';
 import {
   getOpenMetadata,

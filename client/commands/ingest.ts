@@ -18,7 +18,7 @@ import {
 import { newEphemeralSecretsKey, SECRETS_KEY_ENV, secretsKeyFrom } from '../../common/sealed-secrets.js';
 import { IngestionWorkerLogger } from '../../worker/worker-logger.js';
 import { createIngestionWorker } from '../../worker/create-worker.js';
-import { startLocalTemporal } from '../local-temporal.js';
+import { startLocalTemporal } from '../local-temporal/index.js';
 import { runOutcome, watchRunProgress } from '../progress.js';
 import { buildRunInput } from '../run-input.js';
 import { exitCodeFor, renderSummary } from '../summary-table.js';

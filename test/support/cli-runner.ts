@@ -1,7 +1,7 @@
 // Runs commands as child processes, the way users run them, for tests of the CLI.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { projectRoot } from '../../devstack/temporal-cli.js';
+import { projectRoot } from '../../client/local-temporal/temporal-cli.js';
 
 export interface CommandResult {
   code: number;

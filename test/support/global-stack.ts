@@ -10,9 +10,9 @@ import { startKinesisLocal } from '../../devstack/kinesis-local.js';
 import type { KinesisLocal } from '../../devstack/kinesis-local.js';
 import { startMotoServer } from '../../devstack/moto-server.js';
 import type { MotoServer } from '../../devstack/moto-server.js';
-import { projectRoot } from '../../devstack/temporal-cli.js';
-import { startTemporalDevServer } from '../../devstack/temporal-dev-server.js';
-import type { TemporalDevServer } from '../../devstack/temporal-dev-server.js';
+import { projectRoot } from '../../client/local-temporal/temporal-cli.js';
+import { startTemporalDevServer } from '../../client/local-temporal/temporal-dev-server.js';
+import type { TemporalDevServer } from '../../client/local-temporal/temporal-dev-server.js';
 
 // Type only: the module itself is loaded on first use (see getOpenMetadata).
 import type { OpenMetadataTestServer } from '../../devstack/openmetadata-test-server.js';

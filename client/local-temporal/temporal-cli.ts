@@ -1,11 +1,6 @@
-// Where the local stack's executables come from. The order is part of the documented contract:
-//
-//   Temporal CLI: (1) env TEMPORAL_CLI_PATH, (2) `temporal` on PATH, (3) the project's tools
-//   folder, .tools/venv/bin/temporal then .tools/bin/temporal (`npm run tools` installs them).
-//   moto_server:  (1) env MOTO_SERVER_PATH, (2) .tools/venv/bin/moto_server, (3) PATH.
-//
-// moto looks in the tools folder before PATH because the tests depend on the behaviour of the
-// version that scripts/install-tools.sh pins, and a Python moto found on PATH may be any version.
+// Where the embedded mode's Temporal CLI comes from. The order is part of the documented contract:
+//   (1) env TEMPORAL_CLI_PATH, (2) `temporal` on PATH, (3) the project's tools folder,
+//   .tools/venv/bin/temporal then .tools/bin/temporal (`npm run tools` installs them).
 // An env var that is set but points at nothing is an error, never silently skipped.
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
@@ -36,18 +31,9 @@ export class TemporalCliNotFoundError extends Error {
   }
 }
 
-/** Thrown when no moto_server can be found, or MOTO_SERVER_PATH points at nothing. */
-export class MotoServerNotFoundError extends Error {
-  readonly code = 'MOTO_SERVER_NOT_FOUND';
-  constructor(message: string) {
-    super(message);
-    this.name = 'MotoServerNotFoundError';
-  }
-}
-
-/** The project root: this file runs compiled from dist/devstack/, two levels below it. */
+/** The project (or installed package) root: this file runs compiled from dist/client/local-temporal/. */
 export function projectRoot(): string {
-  return path.resolve(fileURLToPath(new URL('../../', import.meta.url)));
+  return path.resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 }
 
 /** Finds the Temporal CLI (see the order at the top of this file). */
@@ -78,30 +64,7 @@ export function resolveTemporalCli(options: ToolLookupOptions = {}): ResolvedToo
   );
 }
 
-/** Finds moto_server (see the order at the top of this file). */
-export function resolveMotoServer(options: ToolLookupOptions = {}): ResolvedTool {
-  const env = options.env ?? process.env;
-  const root = options.projectRoot ?? projectRoot();
-  const inToolsPath = path.join(root, '.tools', 'venv', 'bin', 'moto_server');
-  const fromEnv = env.MOTO_SERVER_PATH;
-  if (fromEnv) {
-    if (isExecutableFile(fromEnv)) return { path: fromEnv, source: 'env' };
-    throw new MotoServerNotFoundError(
-      `MOTO_SERVER_PATH is set to "${fromEnv}", but no executable file is there. ` +
-        `Point it at moto_server, or unset it to use the project tools. ${INSTALL_HINT} to install them.`,
-    );
-  }
-  if (isExecutableFile(inToolsPath)) return { path: inToolsPath, source: 'tools' };
-  const onPath = findOnPath('moto_server', env);
-  if (onPath) return { path: onPath, source: 'path' };
-  throw new MotoServerNotFoundError(
-    `No moto_server found: MOTO_SERVER_PATH is not set, ${inToolsPath} does not exist, and ` +
-      `\`moto_server\` is not on PATH. ${INSTALL_HINT} to install it into .tools/, ` +
-      'or set MOTO_SERVER_PATH.',
-  );
-}
-
-function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
+export function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, name);
@@ -110,7 +73,7 @@ function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
-function isExecutableFile(file: string): boolean {
+export function isExecutableFile(file: string): boolean {
   try {
     if (!statSync(file).isFile()) return false;
     accessSync(file, constants.X_OK);

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { TemporalCliNotFoundError } from '../devstack/temporal-cli.js';
-import { startTemporalDevServer } from '../devstack/temporal-dev-server.js';
-import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
+import { TemporalCliNotFoundError } from './temporal-cli.js';
+import { startTemporalDevServer } from './temporal-dev-server.js';
+import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 
 /** A Temporal server this process started for one local run, and connections to it. */
 export interface LocalTemporal {
