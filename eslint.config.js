@@ -2,6 +2,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// The product (what the npm package ships) never imports the development-only folders: the
+// OpenMetadata API test server, fault proxy, fixtures, benchmark and tests stay out of it.
+const developmentOnly = {
+  group: ['**/devstack/*', '**/devstack/**', '**/test/*', '**/test/**', '**/bench/*', '**/bench/**'],
+  message: 'The product must not import development-only code (devstack/, test/, bench/).',
+};
+
 export default tseslint.config(
   { ignores: ['dist/', '.tools/', '.devstack/', 'node_modules/', 'test-artifacts/', 'bench-results/'] },
   js.configs.recommended,
@@ -17,6 +24,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['activities/**/*.ts', 'common/**/*.ts', 'worker/**/*.ts', 'client/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [developmentOnly] }] },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: activities are imported as
     // types only, and Node built-ins (and anything doing I/O) are out of reach.
     files: ['workflows/**/*.ts'],
@@ -25,6 +36,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
+            developmentOnly,
             { group: ['node:*'], message: 'Workflow code must not use Node built-ins.' },
             {
               group: ['../activities', '../activities/*', '../activities/**'],
