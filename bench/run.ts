@@ -1,6 +1,6 @@
 // `npm run bench -- --streams N --shards S --records R ...`: measures a full ingestion run
 // against kinesis-local behind the AWS-quota proxy, a sequential baseline, and a re-run, and
-// writes the figures to a JSON file. See the README, "Performance and the benchmark".
+// writes the figures to a JSON file. See docs/performance.md.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

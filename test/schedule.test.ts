@@ -446,7 +446,7 @@ workflowConfig:
     }
   });
 
-  it("the README's `temporal schedule create` makes a schedule om-kinesis manages, whose run ingests", async () => {
+  it("the operations guide's `temporal schedule create` makes a schedule om-kinesis manages, whose run ingests", async () => {
     const openMetadata = await getOpenMetadata();
     const { fixture, accessKeyId, endpoint } = await isolatedKinesis();
     await fixture.createStreams(['via.temporal.schedule'], 1);
@@ -462,7 +462,7 @@ workflowConfig:
     const runFile = path.join(scratch, `${serviceName}-run.json`);
     writeFileSync(runFile, printed.stdout);
 
-    // The command of the README section, with this test's names.
+    // The command of docs/operations.md, with this test's names.
     const temporal = resolveTemporalCli().path;
     const env = { ...process.env, TEMPORAL_ADDRESS: address };
     const created = await execute(

@@ -64,7 +64,7 @@ export interface TemporalDevServer {
  *   its partitions (4 by default), each dispatching only its own backlog, so the describe
  *   queue's 20/s would be dispatched as four 5/s queues that run dry unevenly. The dev server
  *   takes no per-queue settings, and one host needs no more partitions for any queue. (The
- *   README shows the per-queue setting for a production cluster.)
+ *   docs/operations.md shows the per-queue setting for a production cluster.)
  */
 export const DEFAULT_DYNAMIC_CONFIG: Readonly<Record<string, string | number | boolean>> = {
   'system.forceSearchAttributesCacheRefreshOnRead': true,
