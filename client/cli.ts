@@ -1,10 +1,13 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { IngestCommandOptions } from './commands/ingest.js';
 import type { InputCommandOptions } from './commands/input.js';
 import { addScheduleCommand } from './commands/schedule/index.js';
-import { CliExit, EXIT_RUN_FAILED } from './commands/shared.js';
+import { CliExit, EXIT_BAD_CONFIG, EXIT_OK, EXIT_RUN_FAILED } from './cli-exit.js';
+import { errorText } from './error-text.js';
 import type { StatusCommandOptions } from './commands/status.js';
 import type { WorkerCommandOptions } from './commands/worker.js';
+import type { TemporalFlags } from './temporal-connection.js';
 
 function wholeNumber(value: string): number {
   const parsed = Number(value);
@@ -18,9 +21,15 @@ function positiveInteger(value: string): number {
   return parsed;
 }
 
-function temporalOptions(command: Command): Command {
+/** What --address means for a command: where it runs without one, or that it needs one. */
+type AddressUse = 'local-without' | 'required';
+
+function temporalOptions(command: Command, address: AddressUse = 'required'): Command {
   return command
-    .option('--address <host:port>', 'Temporal frontend address (env TEMPORAL_ADDRESS); none = run locally')
+    .option(
+      '--address <host:port>',
+      `Temporal frontend address (env TEMPORAL_ADDRESS); ${address === 'required' ? 'required' : 'none = run locally'}`,
+    )
     .option('--namespace <name>', 'Temporal namespace (env TEMPORAL_NAMESPACE)', undefined)
     .option('--tls', 'connect with TLS (implied by the TLS paths and --api-key)')
     .option('--tls-cert-path <file>', 'client certificate for mTLS (env TEMPORAL_TLS_CLIENT_CERT_PATH)')
@@ -31,17 +40,31 @@ function temporalOptions(command: Command): Command {
     .option('--task-queue <name>', 'task queue of the workers', 'om-kinesis');
 }
 
+/** The version of the package this CLI belongs to. */
+export function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
 export function buildProgram(): Command {
   const program = new Command('om-kinesis')
     .description('Catalogue AWS Kinesis Data Streams in OpenMetadata, as durable Temporal workflows')
+    .version(packageVersion(), '-V, --version', 'print the version of om-kinesis')
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done; 1 the run failed or did not meet its threshold (or the command could not do its work); 2 the invocation or the config is wrong; 130 interrupted (Ctrl-C).',
+    );
 
   temporalOptions(
     program
       .command('ingest')
       .description('validate the config, then run one ingestion and print its summary')
       .requiredOption('-c, --config <file>', 'the YAML you give `metadata ingest -c`'),
+    'local-without',
   )
     .option('--dry-run', 'compute everything, write nothing to OpenMetadata, print what would be written')
     .option('--sample-size <n>', 'most sample messages per topic (default 50)', wholeNumber)
@@ -69,14 +92,18 @@ export function buildProgram(): Command {
       process.exitCode = await statusCommand(service, options);
     });
 
-  program
-    .command('validate')
-    .description('check the config as `ingest` does, start nothing')
-    .requiredOption('-c, --config <file>', 'the YAML you give `metadata ingest -c`')
-    .action(async (options: { config: string }) => {
-      const { validateCommand } = await import('./commands/validate.js');
-      await validateCommand(options);
-    });
+  temporalOptions(
+    program
+      .command('validate')
+      .description(
+        'check the config exactly as `ingest` would for the same target (a cluster with --address, else a local run); start nothing',
+      )
+      .requiredOption('-c, --config <file>', 'the YAML you give `metadata ingest -c`'),
+    'local-without',
+  ).action(async (options: { config: string } & TemporalFlags) => {
+    const { validateCommand } = await import('./commands/validate.js');
+    await validateCommand(options);
+  });
 
   program
     .command('input')
@@ -119,19 +146,29 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** commander's outcomes that are not mistakes: the help or the version, as asked. */
+const COMMANDER_ANSWERS = new Set(['commander.helpDisplayed', 'commander.version']);
+
 export async function run(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof CliExit) {
-      console.error(error.message);
-      process.exitCode = error.exitCode;
-    } else if (error instanceof Error && 'code' in error && String(error.code).startsWith('commander.')) {
-      // commander already printed the problem (or the help / version it was asked for).
-      process.exitCode = (error as { exitCode?: number }).exitCode ?? 2;
-    } else {
-      console.error(`om-kinesis: ${error instanceof Error ? error.message : String(error)}`);
-      process.exitCode = EXIT_RUN_FAILED;
-    }
+    process.exitCode = exitCodeOf(error);
   }
+}
+
+/** Prints what went wrong (never a stack trace) and returns the exit code it calls for. */
+function exitCodeOf(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // commander printed the problem, or the help / version it was asked for. Any other outcome
+    // (an unknown option, a missing -c, no command at all) is a wrong invocation.
+    return COMMANDER_ANSWERS.has(error.code) ? EXIT_OK : EXIT_BAD_CONFIG;
+  }
+  if (error instanceof CliExit) {
+    console.error(error.message);
+    return error.exitCode;
+  }
+  // The SDK's own messages are generic ("Failed to start Workflow"): the causes say why.
+  console.error(`om-kinesis: ${errorText(error)}`);
+  return EXIT_RUN_FAILED;
 }

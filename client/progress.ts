@@ -11,7 +11,9 @@ import {
 import { ingestionWorkflowId } from '../common/run-input.js';
 import type { IngestionStep, IngestionSummary, StreamFailure } from '../common/summary.js';
 import { batchProgressQuery, progressQuery } from '../workflows/queries.js';
+import { errorText } from './error-text.js';
 import { exitCodeFor, renderSummary, renderTable } from './summary-table.js';
+import { watchWorkers } from './worker-presence.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reading the progress of a run
@@ -56,6 +58,8 @@ export interface ProgressSnapshot {
   failuresByStep: Partial<Record<IngestionStep, number>>;
   startedAt: string;
   elapsedMs: number;
+  /** A dry run's counts are of what it would write: said so wherever they are shown. */
+  dryRun?: boolean;
 }
 
 const WORKFLOW_ID_PREFIX = ingestionWorkflowId('');
@@ -187,8 +191,16 @@ function totalText(s: ProgressSnapshot, short = false): string {
   return short ? `≥${s.total}` : `at least ${s.total}`;
 }
 
-function countsText(counts: StreamCounts): string {
-  return `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.skipped} skipped, ${counts.failed} failed`;
+/** How an outcome reads: what happened, or in a dry run what would happen. */
+function outcomeWord(outcome: keyof StreamCounts, dryRun: boolean | undefined): string {
+  if (!dryRun) return outcome;
+  return outcome === 'created' ? 'to create' : outcome === 'updated' ? 'to update' : outcome;
+}
+
+function countsText(counts: StreamCounts, dryRun?: boolean): string {
+  return (['created', 'updated', 'unchanged', 'skipped', 'failed'] as const)
+    .map((outcome) => `${counts[outcome]} ${outcomeWord(outcome, dryRun)}`)
+    .join(', ');
 }
 
 function seconds(ms: number): string {
@@ -202,7 +214,7 @@ export function renderProgressLine(s: ProgressSnapshot): string {
     `progress${s.serviceName ? ` ${s.serviceName}` : ''} [${seconds(s.elapsedMs)}]: ${phaseLabel(s.phase)}`,
     s.phase === 'checks'
       ? 'no stream listed yet'
-      : `${s.done}/${totalText(s)} streams done (${countsText(s.counts)})`,
+      : `${s.done}/${totalText(s)} streams done (${countsText(s.counts, s.dryRun)})`,
     ...(running ? [`${running} ${running === 1 ? 'batch' : 'batches'} running`] : []),
   ].join('; ');
 }
@@ -212,7 +224,7 @@ export function renderProgressReport(s: ProgressSnapshot): string {
   const lines = [
     `Run ${s.workflowId}${s.serviceName ? ` (service ${s.serviceName})` : ''}: in progress, ${phaseLabel(s.phase)}, started ${s.startedAt} (${seconds(s.elapsedMs)} ago)`,
     `Streams: ${s.done}/${totalText(s)} done`,
-    `Topics so far: ${countsText(s.counts)}`,
+    `Topics so far${s.dryRun ? ' (dry run: nothing is written)' : ''}: ${countsText(s.counts, s.dryRun)}`,
     renderTable(
       ['Step', 'State', 'Detail'],
       s.steps.map((step) => [step.step, step.state, step.detail ?? '']),
@@ -285,10 +297,10 @@ const SHORT_PHASE_LABELS: Record<RunPhase, string> = {
 };
 
 /** The counts that are not 0, so that the bar fits a narrow terminal. */
-function shortCountsText(counts: StreamCounts): string {
+function shortCountsText(counts: StreamCounts, dryRun?: boolean): string {
   const parts = (Object.entries(counts) as Array<[keyof StreamCounts, number]>)
     .filter(([, n]) => n > 0)
-    .map(([outcome, n]) => `${n} ${outcome}`);
+    .map(([outcome, n]) => `${n} ${outcomeWord(outcome, dryRun)}`);
   return parts.length > 0 ? parts.join(', ') : 'none done yet';
 }
 
@@ -300,7 +312,7 @@ function barDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
   const payload = (s: ProgressSnapshot, note?: string) => ({
     totalText: totalText(s, true),
     phase: note ?? SHORT_PHASE_LABELS[s.phase],
-    counts: shortCountsText(s.counts),
+    counts: shortCountsText(s.counts, s.dryRun),
     elapsed: seconds(s.elapsedMs),
   });
   return {
@@ -333,8 +345,9 @@ function barDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
     note(message) {
       if (stopped || message === lastNote) return;
       lastNote = message;
-      if (bar && last) bar.update(last.done, payload(last, `progress ${message}`));
-      else stream.write(`progress: ${message}\n`);
+      // A line of its own above the bar, which the next update redraws below it.
+      stream.write(`${bar ? '\r\x1b[2K' : ''}progress: ${message}\n`);
+      if (bar && last) bar.update(last.done, payload(last));
     },
     stop() {
       if (stopped) return;
@@ -344,18 +357,26 @@ function barDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
   };
 }
 
+/** Without a change, a line is repeated only this many intervals later: a sign of life, not news. */
+const UNCHANGED_LINE_INTERVALS = 6;
+
 function lineDisplay(stream: NodeJS.WriteStream, intervalMs: number): ProgressDisplay {
   let stopped = false;
   let lastPhase: RunPhase | undefined;
   let lastPrintedAt = 0;
+  let lastContent: string | undefined;
   let lastNote: string | undefined;
   return {
     show(s) {
       if (stopped) return;
       const now = Date.now();
-      if (s.phase === lastPhase && now - lastPrintedAt < intervalMs) return;
+      // What the line says, less the elapsed time that changes on every read.
+      const content = renderProgressLine({ ...s, elapsedMs: 0 });
+      const wait = content === lastContent ? intervalMs * UNCHANGED_LINE_INTERVALS : intervalMs;
+      if (s.phase === lastPhase && now - lastPrintedAt < wait) return;
       lastPhase = s.phase;
       lastPrintedAt = now;
+      lastContent = content;
       lastNote = undefined;
       stream.write(`${renderProgressLine(s)}\n`);
     },
@@ -376,6 +397,14 @@ function lineDisplay(stream: NodeJS.WriteStream, intervalMs: number): ProgressDi
 export interface WatchOptions extends ProgressDisplayOptions {
   /** Time between two reads. Default 500 ms on a terminal, 1 s otherwise. */
   pollMs?: number;
+  /** The run is a dry run: its counts are shown as what it would write. */
+  dryRun?: boolean;
+  /** Say when no worker polls the run's task queue (on a cluster: see worker-presence.ts). */
+  workers?: { namespace: string; taskQueue: string; workerCommand: string };
+  /** Called with every snapshot read. */
+  onSnapshot?: (snapshot: ProgressSnapshot) => void;
+  /** Aborted: stop reading and showing at once (the caller stopped waiting for the run). */
+  signal?: AbortSignal;
 }
 
 /** The longest wait for the last read once the run has ended. */
@@ -396,20 +425,40 @@ export async function watchRunProgress<T>(
   const tty = options.tty ?? Boolean((options.stream ?? process.stderr).isTTY);
   const pollMs = options.pollMs ?? (tty ? 500 : 1_000);
   let ended = false;
-  const end = until.then(
-    () => undefined,
-    () => undefined,
-  );
+  const aborted = new Promise<void>((resolve) => {
+    if (options.signal?.aborted) resolve();
+    options.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  const end = Promise.race([
+    until.then(
+      () => undefined,
+      () => undefined,
+    ),
+    aborted,
+  ]);
   void end.then(() => {
     ended = true;
   });
+  const retries = new Set<string>();
   const read = async (): Promise<void> => {
     try {
-      display.show(await readRunProgress(client, workflowId));
+      const snapshot = await readRunProgress(client, workflowId);
+      if (options.dryRun) snapshot.dryRun = true;
+      options.onSnapshot?.(snapshot);
+      display.show(snapshot);
+      for (const retry of await retryingSteps(client, workflowId)) {
+        // One line per attempt: what is retried, why, and when the next attempt comes.
+        if (retries.has(retry.key)) continue;
+        retries.add(retry.key);
+        display.note(retry.message);
+      }
     } catch (error) {
-      display.note(`not available (${error instanceof Error ? error.message : String(error)})`);
+      display.note(`not available (${errorText(error)})`);
     }
   };
+  const workers = options.workers
+    ? watchWorkers(client, options.workers, (line) => display.note(line))
+    : undefined;
   const loop = (async () => {
     while (!ended) {
       await read();
@@ -418,13 +467,42 @@ export async function watchRunProgress<T>(
   })();
   try {
     await end;
-    // A read in flight when the run ended, then one last read: the display ends on the run's final counts.
-    await Promise.race([loop, delay(FINAL_READ_MS)]);
-    await Promise.race([read(), delay(FINAL_READ_MS)]);
+    if (!options.signal?.aborted) {
+      // A read in flight when the run ended, then one last read: the display ends on the run's final counts.
+      await Promise.race([loop, delay(FINAL_READ_MS)]);
+      await Promise.race([read(), delay(FINAL_READ_MS)]);
+    }
   } finally {
+    workers?.stop();
     display.stop();
   }
   return until;
+}
+
+/**
+ * The steps of the run that failed and wait for their next attempt, from the run's pending
+ * activities: e.g. `checkOpenMetadata: OpenMetadata could not be reached ...; retrying
+ * (attempt 3, next in 8 s)`. `key` tells one attempt from the next.
+ */
+export async function retryingSteps(
+  client: Client,
+  workflowId: string,
+): Promise<Array<{ key: string; message: string }>> {
+  const { raw } = await client.workflow.getHandle(workflowId).describe();
+  const retrying = [];
+  for (const activity of raw.pendingActivities ?? []) {
+    const attempt = activity.attempt ?? 1;
+    const failure = activity.lastFailure?.message;
+    if (attempt < 2 || !failure) continue;
+    const nextAt = Number(activity.nextAttemptScheduleTime?.seconds ?? 0) * 1000;
+    const next = nextAt > Date.now() ? `, next in ${Math.ceil((nextAt - Date.now()) / 1000)} s` : '';
+    const step = activity.activityType?.name ?? 'a step';
+    retrying.push({
+      key: `${activity.activityId}/${attempt}`,
+      message: `${step}: ${failure.replace(/\s+/g, ' ').trim()}; retrying (attempt ${attempt}${next})`,
+    });
+  }
+  return retrying;
 }
 
 function delay(ms: number): Promise<void> {

@@ -7,7 +7,7 @@ import {
 } from '../common/config/index.js';
 import type { IngestionRunInput, IngestionRunOptions } from '../common/run-input.js';
 import { parseYamlText } from '../common/config/yaml-document.js';
-import { sealSecret, secretBinding } from '../common/sealed-secrets.js';
+import { SECRETS_KEY_ENV, sealSecret, secretBinding } from '../common/sealed-secrets.js';
 import { environmentReference } from '../common/secret-references.js';
 
 /** YAML paths of secrets that must never reach Temporal history in plaintext. */
@@ -23,6 +23,11 @@ export interface RunInputResult {
   config?: IngestionConfig;
   errors: ConfigIssue[];
   warnings: ConfigIssue[];
+  /**
+   * Variables that secrets refer to, passed on for the workers to resolve, and not set here:
+   * every worker must have them (a worker without one fails the run at once, naming it).
+   */
+  workerVariables: string[];
 }
 
 /**
@@ -39,20 +44,26 @@ export function buildRunInput(
     sealingKey?: Buffer;
     runOptions?: IngestionRunOptions;
     fileName?: string;
+    /** The run is local: the CLI's process is the worker. */
+    local?: boolean;
   },
 ): RunInputResult {
   const parsed = parseIngestionConfig(text, {
     env: options.env,
     ...(options.fileName ? { fileName: options.fileName } : {}),
   });
-  if (!parsed.config || parsed.errors.length > 0) return { errors: parsed.errors, warnings: parsed.warnings };
+  if (!parsed.config || parsed.errors.length > 0)
+    return { errors: parsed.errors, warnings: parsed.warnings, workerVariables: [] };
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   // Parsed as the validator parsed it (YAML 1.1, like the official loader).
   const document = yamlDocument(expandEnvironmentVariables(source, options.env));
   const raw = yamlDocument(source);
   const server = parsed.config.openMetadata.hostPort;
   const errors: ConfigIssue[] = [];
-  const warnings = [...parsed.warnings];
+  const workerVariables = new Set<string>();
+  const added: ConfigIssue[] = [];
+  // Secrets whose unset variable is dealt with below, more precisely than the loader's warning.
+  const handled = new Set<string>();
 
   const protect = (
     path: readonly string[],
@@ -62,13 +73,32 @@ export function buildRunInput(
     const value = valueAt(document, path);
     if (typeof value !== 'string' || value === '') return;
     const rawValue = valueAt(raw, path);
+    const variable = typeof rawValue === 'string' ? environmentReference(rawValue) : undefined;
+    if (variable !== undefined && options.env[variable] === undefined) {
+      handled.add(path.join('.'));
+      if (options.sealingKey) {
+        // The value is needed here, to seal it: `${NAME}` itself is no secret.
+        errors.push({
+          path: path.join('.'),
+          message: `refers to the environment variable ${variable}, which is not set: set it (${
+            options.local
+              ? 'a local run reads its secrets here'
+              : `${SECRETS_KEY_ENV} is set, so secrets are sealed here`
+          })`,
+        });
+      } else {
+        workerVariables.add(variable);
+        setValueAt(document, path, rawValue);
+      }
+      return;
+    }
     if (options.sealingKey) {
       setValueAt(document, path, sealSecret(value, options.sealingKey, boundTo));
     } else if (typeof rawValue === 'string' && environmentReference(rawValue) !== undefined) {
       setValueAt(document, path, rawValue);
     } else if (literal === 'keep' || (literal === 'keep-if-path' && isAbsolute(value))) {
       if (literal === 'keep') {
-        warnings.push({
+        added.push({
           path: path.join('.'),
           message:
             'stored in Temporal history as written: if it is a secret, write it as ${NAME} or set OM_KINESIS_SECRETS_KEY so that it is sealed',
@@ -93,12 +123,13 @@ export function buildRunInput(
       protect(path, secretBinding(path.join('.'), server), 'keep');
     }
   }
-  if (errors.length > 0) return { errors, warnings };
+  const warnings = [...parsed.warnings.filter((warning) => !handled.has(warning.path)), ...added];
+  if (errors.length > 0) return { errors, warnings, workerVariables: [] };
   const input: IngestionRunInput = {
     config: document,
     ...(options.runOptions ? { options: options.runOptions } : {}),
   };
-  return { input, config: parsed.config, errors: [], warnings };
+  return { input, config: parsed.config, errors: [], warnings, workerVariables: [...workerVariables] };
 }
 
 function yamlDocument(text: string): Record<string, unknown> {

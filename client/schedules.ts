@@ -2,7 +2,6 @@
 // found by the service name. Printing and exit codes belong to client/commands/schedule/.
 import {
   Client,
-  Connection,
   ScheduleAlreadyRunning,
   ScheduleNotFoundError,
   WorkflowFailedError,
@@ -28,7 +27,8 @@ import {
   type IngestionRunOptions,
 } from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
-import { connectionOptionsFor, type TemporalTarget } from './temporal-connection.js';
+import { withSearchAttributeFallback } from './search-attribute-fallback.js';
+import { connectToCluster, type TemporalTarget } from './temporal-connection.js';
 
 /** Schedule memo key naming the service; `schedule list` shows the schedules that carry it. */
 export const SCHEDULE_SERVICE_MEMO = 'omKinesisService';
@@ -111,7 +111,7 @@ export interface ScheduleClient {
 }
 
 export async function connectScheduleClient(target: TemporalTarget): Promise<ScheduleClient> {
-  const connection = await Connection.connect(connectionOptionsFor(target));
+  const connection = await connectToCluster(target);
   return {
     client: new Client({ connection, namespace: target.namespace }),
     close: () => connection.close(),
@@ -271,27 +271,6 @@ function searchAttributesFor(serviceName: string): TypedSearchAttributes {
     { key: serviceKey, value: serviceName },
     { key: connectorKey, value: 'kinesis' },
   ]);
-}
-
-/** Runs `attempt` with the search attributes; if the namespace lacks them, warns and runs it without. */
-async function withSearchAttributeFallback<T>(
-  attempt: (withSearchAttributes: boolean) => Promise<T>,
-  onSearchAttributesMissing: SearchAttributesMissing,
-): Promise<T> {
-  try {
-    return await attempt(true);
-  } catch (error) {
-    if (!isUnknownSearchAttribute(error)) throw error;
-    onSearchAttributesMissing();
-    return attempt(false);
-  }
-}
-
-function isUnknownSearchAttribute(error: unknown): boolean {
-  const messages = [];
-  for (let e: unknown = error; e instanceof Error; e = e.cause) messages.push(e.message);
-  const text = messages.join(': ');
-  return /search attribute/i.test(text) && /no mapping|not (defined|registered|found)|unknown/i.test(text);
 }
 
 function specRejection(error: unknown): ScheduleSpecRejectedError | undefined {

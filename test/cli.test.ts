@@ -103,13 +103,15 @@ workflowConfig:
     );
     const result = await runCli(['validate', '-c', file], { CLI_TEST_AWS_SECRET: 'x' });
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stdout).to.include('valid. Service svc_ok, region us-east-1');
+    expect(result.stdout).to.include('valid for a local run. Service svc_ok, region us-east-1');
   });
 
   it('ingest: exit 2 and no run for a missing file or a literal secret that cannot be sealed', async () => {
     const missing = await runCli(['ingest', '-c', path.join(scratch, 'nope.yaml')]);
     expect(missing.code).to.equal(2);
-    expect(missing.stderr).to.include('nope.yaml: cannot read the config file (no such file)');
+    expect(missing.stderr).to.include(
+      `Config file not found: ${path.join(scratch, 'nope.yaml')}; no run was started`,
+    );
 
     const temporal = await getTemporal();
     const file = writeConfig(

@@ -1,12 +1,11 @@
 import {
   Client,
-  Connection,
   WorkflowExecutionAlreadyStartedError,
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
-import { Runtime } from '@temporalio/worker';
+import { Runtime, type LogLevel } from '@temporalio/worker';
 import type { IngestionConfig } from '../../common/config/index.js';
 import {
   DEFAULT_TASK_QUEUE,
@@ -15,15 +14,28 @@ import {
   type IngestionRunInput,
   type IngestionRunOptions,
 } from '../../common/run-input.js';
-import { newEphemeralSecretsKey, SECRETS_KEY_ENV, secretsKeyFrom } from '../../common/sealed-secrets.js';
-import { IngestionWorkerLogger } from '../../worker/worker-logger.js';
+import { IngestionWorkerLogger, sdkLogging } from '../../worker/worker-logger.js';
 import { createIngestionWorker } from '../../worker/create-worker.js';
+import { cancelRunAndCountWrites } from '../cancelled-run.js';
+import {
+  interruptExitCode,
+  watchInterrupts,
+  type InterruptSignal,
+  type InterruptWatch,
+} from '../interrupts.js';
 import { startLocalTemporal } from '../local-temporal/index.js';
-import { runOutcome, watchRunProgress } from '../progress.js';
-import { buildRunInput } from '../run-input.js';
+import { runOutcome, watchRunProgress, type ProgressSnapshot, type RunOutcome } from '../progress.js';
+import { warnSearchAttributesMissing, withSearchAttributeFallback } from '../search-attribute-fallback.js';
 import { exitCodeFor, renderSummary } from '../summary-table.js';
-import { connectionOptionsFor, temporalTargetFrom, type TemporalFlags } from '../temporal-connection.js';
-import { CliExit, configErrorExit, EXIT_RUN_FAILED, printWarnings, readConfigText } from './shared.js';
+import {
+  connectToCluster,
+  temporalTargetFrom,
+  type TemporalFlags,
+  type TemporalTarget,
+} from '../temporal-connection.js';
+import { watchWorkers } from '../worker-presence.js';
+import { loadRunConfig, type RunConfig } from './run-config.js';
+import { CliExit, EXIT_RUN_FAILED } from './shared.js';
 
 export interface IngestCommandOptions extends TemporalFlags {
   config: string;
@@ -42,50 +54,98 @@ const serviceKey = defineSearchAttributeKey('OmKinesisService', SearchAttributeT
 const connectorKey = defineSearchAttributeKey('OmKinesisConnector', SearchAttributeType.KEYWORD);
 
 /**
- * `om-kinesis ingest -c FILE`: validates the YAML (exit 2 on any error, nothing started), then
+ * `om-kinesis ingest -c FILE`: checks the config (exit 2 on any error, nothing started), then
  * runs one ingestion. With a Temporal cluster configured (--address / TEMPORAL_ADDRESS) it
  * starts the workflow there for the cluster's workers; with none, it starts a local Temporal
  * dev server and a worker in this process, like `metadata ingest`.
  */
 export async function ingestCommand(options: IngestCommandOptions): Promise<number> {
-  const text = await readConfigText(options.config);
   const target = temporalTargetFrom(options, process.env);
-  const passphrase = process.env[SECRETS_KEY_ENV];
-  // Locally the worker is this process: an ephemeral key seals secrets for it alone.
-  const sealingKey = passphrase ? secretsKeyFrom(passphrase) : target ? undefined : newEphemeralSecretsKey();
-  const built = buildRunInput(text, {
-    env: process.env,
-    fileName: options.config,
+  const run = await loadRunConfig(options.config, target ? 'cluster' : 'local', {
     runOptions: runOptionsFrom(options),
-    ...(sealingKey ? { sealingKey } : {}),
   });
-  printWarnings(built.warnings);
-  if (!built.input || !built.config) throw configErrorExit(options.config, built.errors);
-  const { input, config } = built;
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
+  return target ? ingestOnCluster(target, run, taskQueue, options) : ingestLocally(run, taskQueue, options);
+}
 
-  if (target) {
-    const connection = await Connection.connect(connectionOptionsFor(target));
-    try {
+/**
+ * On a cluster the run belongs to the cluster: Ctrl-C only stops waiting for it, and says how
+ * to follow it.
+ */
+async function ingestOnCluster(
+  target: TemporalTarget,
+  { config, input }: RunConfig,
+  taskQueue: string,
+  options: IngestCommandOptions,
+): Promise<number> {
+  const connection = await connectToCluster(target);
+  const interrupts = watchInterrupts();
+  const calls = new AbortController();
+  try {
+    return await connection.withAbortSignal(calls.signal, async () => {
       const client = new Client({ connection, namespace: target.namespace });
-      const handle = await startRun(client, config, input, taskQueue);
+      const handle = await startRun(client, config, input, taskQueue, target);
       console.error(
         `Started ${handle.workflowId} (run ${handle.firstExecutionRunId}) on task queue ${taskQueue} at ${target.address}`,
       );
       if (options.wait === false) return 0;
-      return await reportResult(client, handle, config, options);
-    } finally {
-      await connection.close();
-    }
+      const workers = {
+        namespace: target.namespace,
+        taskQueue,
+        workerCommand: `om-kinesis worker ${connectionArgs(target)}${taskQueue === DEFAULT_TASK_QUEUE ? '' : ` --task-queue ${taskQueue}`}`,
+      };
+      const ended = await waitForRun(client, handle, options, interrupts, workers);
+      if ('signal' in ended) {
+        console.error(
+          `interrupted: the run continues on the cluster (workflow id ${handle.workflowId}); nothing was cancelled. Follow it with: om-kinesis status ${config.serviceName} ${connectionArgs(target)}`,
+        );
+        return interruptExitCode(ended.signal);
+      }
+      return report(ended, config, options);
+    });
+  } finally {
+    interrupts.dispose();
+    calls.abort();
+    await connection.close();
   }
+}
 
+/**
+ * The local run lives as long as this process: the first Ctrl-C cancels it and waits for the
+ * cancellation to finish, then the worker and the dev server stop; a second Ctrl-C exits at once.
+ */
+async function ingestLocally(
+  { config, input, sealingKey }: RunConfig,
+  taskQueue: string,
+  options: IngestCommandOptions,
+): Promise<number> {
+  const interrupts = watchInterrupts();
+  let runStarted = false;
+  // Until the run starts there is nothing to cancel: Ctrl-C exits at once (the dev server,
+  // if started, is killed on the way out).
+  void interrupts.received.then((signal) => {
+    if (runStarted) return;
+    console.error('interrupted: no run was started');
+    process.exit(interruptExitCode(signal));
+  });
+  const level = sdkLogLevel(config.loggerLevel);
+  // The CLI reports failed attempts (progress) and the run's failure itself, in fewer words;
+  // an activity that completes after Ctrl-C cancelled its run is expected, not news.
+  const reportedByTheCli = (message: string) =>
+    level !== 'DEBUG' &&
+    (message === 'Activity failed' ||
+      message === 'Workflow failed' ||
+      message.startsWith('Activity not found on completion'));
   Runtime.install({
-    logger: new IngestionWorkerLogger(config.loggerLevel === 'DEBUG' ? 'DEBUG' : 'WARN'),
+    ...sdkLogging(new IngestionWorkerLogger(level, reportedByTheCli), level),
+    // The signals are this command's: the worker must outlive the first Ctrl-C, which cancels the run.
+    shutdownSignals: [],
   });
   console.error(
     'No Temporal cluster configured (--address / TEMPORAL_ADDRESS): starting a local Temporal dev server and worker...',
   );
-  const local = await startLocalTemporal();
+  const local = await startLocalTemporal((line) => console.error(line));
+  console.error(`Temporal CLI: ${local.source}`);
   try {
     const worker = await createIngestionWorker({
       connection: local.nativeConnection,
@@ -96,11 +156,30 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
     const client = new Client({ connection: local.connection, namespace: local.namespace });
     return await worker.runUntil(async () => {
       const handle = await startRun(client, config, input, taskQueue);
-      return reportResult(client, handle, config, options);
+      runStarted = true;
+      const batches = new Set<string>();
+      const ended = await waitForRun(client, handle, options, interrupts, undefined, (snapshot) => {
+        for (const batch of snapshot.batches) batches.add(batch.workflowId);
+      });
+      if (!('signal' in ended)) return report(ended, config, options);
+      const written = await cancelRunAndCountWrites(client, handle, batches);
+      console.error(
+        input.options?.dryRun
+          ? 'interrupted: dry run cancelled, nothing was written'
+          : `interrupted: run cancelled, ${written === undefined ? 'an unknown number of' : written} topics written so far`,
+      );
+      return interruptExitCode(ended.signal);
     });
   } finally {
     await local.stop();
+    interrupts.dispose();
   }
+}
+
+/** The SDK's log level for a local run: its warnings and errors, or everything at DEBUG. */
+function sdkLogLevel(loggerLevel: IngestionConfig['loggerLevel']): LogLevel {
+  if (loggerLevel === 'DEBUG') return 'DEBUG';
+  return loggerLevel === 'ERROR' ? 'ERROR' : 'WARN';
 }
 
 function runOptionsFrom(options: IngestCommandOptions): IngestionRunOptions {
@@ -112,6 +191,11 @@ function runOptionsFrom(options: IngestCommandOptions): IngestionRunOptions {
   return runOptions;
 }
 
+/** The flags that reach the cluster `target` names, for the commands the CLI suggests. */
+function connectionArgs(target: TemporalTarget): string {
+  return `--address ${target.address}${target.namespace === 'default' ? '' : ` --namespace ${target.namespace}`}`;
+}
+
 /**
  * Starts the run under the service's fixed workflow id: a second start while one runs is
  * refused (conflict policy FAIL), so one service never has two runs writing at once.
@@ -121,6 +205,7 @@ async function startRun(
   config: IngestionConfig,
   input: IngestionRunInput,
   taskQueue: string,
+  target?: TemporalTarget,
 ): Promise<WorkflowHandleWithFirstExecutionRunId> {
   const workflowId = ingestionWorkflowId(config.serviceName);
   const base = {
@@ -132,55 +217,69 @@ async function startRun(
     staticSummary: `Kinesis -> OpenMetadata ingestion of service ${config.serviceName}${input.options?.dryRun ? ' (dry run)' : ''}`,
   };
   try {
-    try {
-      return await client.workflow.start(INGESTION_WORKFLOW_TYPE, {
-        ...base,
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: serviceKey, value: config.serviceName },
-          { key: connectorKey, value: 'kinesis' },
-        ]),
-      });
-    } catch (error) {
-      if (!isUnknownSearchAttribute(error)) throw error;
-      console.error(
-        'warning: the search attributes OmKinesisService / OmKinesisConnector are not registered on this namespace, so runs cannot be filtered by service; register them with: temporal operator search-attribute create --name OmKinesisService --type Keyword && temporal operator search-attribute create --name OmKinesisConnector --type Keyword',
-      );
-      return await client.workflow.start(INGESTION_WORKFLOW_TYPE, base);
-    }
+    return await withSearchAttributeFallback(
+      (withSearchAttributes) =>
+        client.workflow.start(INGESTION_WORKFLOW_TYPE, {
+          ...base,
+          ...(withSearchAttributes
+            ? {
+                typedSearchAttributes: new TypedSearchAttributes([
+                  { key: serviceKey, value: config.serviceName },
+                  { key: connectorKey, value: 'kinesis' },
+                ]),
+              }
+            : {}),
+        }),
+      warnSearchAttributesMissing,
+    );
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
       throw new CliExit(
         EXIT_RUN_FAILED,
-        `a run for service ${config.serviceName} is already in progress (workflow id ${workflowId}); no second run was started. Follow it with: temporal workflow describe --workflow-id ${workflowId}`,
+        `a run for service ${config.serviceName} is already in progress (workflow id ${workflowId}); no second run was started. Follow it with: om-kinesis status ${config.serviceName}${target ? ` ${connectionArgs(target)}` : ''}`,
       );
     }
     throw error;
   }
 }
 
-function isUnknownSearchAttribute(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    /search attribute/i.test(error.message) &&
-    /not (defined|registered|found)|unknown|invalid/i.test(error.message)
-  );
-}
-
 /**
- * Waits for the run's summary, showing live progress on stderr meanwhile (unless --json or
- * --no-progress), then prints the summary on stdout.
+ * Waits for the run's outcome, showing live progress on stderr meanwhile (unless --json or
+ * --no-progress), or for the first Ctrl-C, whichever comes first.
  */
-async function reportResult(
+async function waitForRun(
   client: Client,
   handle: WorkflowHandle,
-  config: IngestionConfig,
   options: IngestCommandOptions,
-): Promise<number> {
+  interrupts: InterruptWatch,
+  workers?: { namespace: string; taskQueue: string; workerCommand: string },
+  onSnapshot?: (snapshot: ProgressSnapshot) => void,
+): Promise<RunOutcome | { signal: InterruptSignal }> {
   const result = runOutcome(handle);
-  const outcome =
-    options.json || options.progress === false
-      ? await result
-      : await watchRunProgress(client, handle.workflowId, result);
+  const watching = new AbortController();
+  const quiet = options.json || options.progress === false;
+  const outcome = quiet
+    ? result
+    : watchRunProgress(client, handle.workflowId, result, {
+        signal: watching.signal,
+        ...(options.dryRun ? { dryRun: true } : {}),
+        ...(workers ? { workers } : {}),
+        ...(onSnapshot ? { onSnapshot } : {}),
+      });
+  // Without the progress display, the run's task queue is still watched for a worker.
+  const watch = quiet && workers ? watchWorkers(client, workers, (line) => console.error(line)) : undefined;
+  // Whichever loses the race is settled later, or never: not an unhandled rejection.
+  outcome.catch(() => undefined);
+  try {
+    return await Promise.race([outcome, interrupts.received.then((signal) => ({ signal }))]);
+  } finally {
+    watching.abort();
+    watch?.stop();
+  }
+}
+
+/** Prints the summary on stdout; the exit code as `metadata ingest` has it. */
+function report(outcome: RunOutcome, config: IngestionConfig, options: IngestCommandOptions): number {
   if (outcome.status === 'completed') {
     console.log(options.json ? JSON.stringify(outcome.summary, null, 2) : renderSummary(outcome.summary));
     return exitCodeFor(outcome.summary, config.raiseOnError);

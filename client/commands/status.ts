@@ -1,4 +1,4 @@
-import { Client, Connection, type WorkflowExecutionDescription } from '@temporalio/client';
+import { Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { ingestionWorkflowId } from '../../common/run-input.js';
 import {
@@ -10,7 +10,9 @@ import {
   watchRunProgress,
   type RunOutcome,
 } from '../progress.js';
-import { connectionOptionsFor, temporalTargetFrom, type TemporalFlags } from '../temporal-connection.js';
+import { interruptExitCode, watchInterrupts } from '../interrupts.js';
+import { connectToCluster, requiredTemporalTarget, type TemporalFlags } from '../temporal-connection.js';
+import { livePollers, noWorkerMessage, watchWorkers } from '../worker-presence.js';
 import { CliExit, EXIT_OK, EXIT_RUN_FAILED } from './shared.js';
 
 export interface StatusCommandOptions extends TemporalFlags {
@@ -28,71 +30,92 @@ const ONCE_READ_MS = 20_000;
 /**
  * `om-kinesis status SERVICE`: the service's run (workflow id `om-kinesis-SERVICE`) on the
  * cluster. In progress: follows it with live progress on stderr until it ends, then prints the
- * summary and exits as `ingest` would. Ended: prints how and when, and its summary. Never ran:
- * says so (exit 1). The summary's exit code applies `raiseOnError: true` (the default), since
- * the config is not at hand.
+ * summary and exits as `ingest` would (Ctrl-C stops following; the run goes on). Ended: prints
+ * how and when, and its summary. Never ran: says so (exit 1). The summary's exit code applies
+ * `raiseOnError: true` (the default), since the config is not at hand.
  */
 export async function statusCommand(serviceName: string, options: StatusCommandOptions): Promise<number> {
-  const target = temporalTargetFrom(options, process.env);
-  if (!target) {
-    throw new CliExit(
-      EXIT_RUN_FAILED,
-      'om-kinesis status needs the Temporal cluster the runs are on: pass --address HOST:PORT or set TEMPORAL_ADDRESS (and --namespace / TEMPORAL_NAMESPACE). A run of `ingest` without a cluster lives only as long as its process.',
-    );
-  }
+  const target = requiredTemporalTarget(options, 'om-kinesis status');
   const workflowId = ingestionWorkflowId(serviceName);
-  const connection = await Connection.connect(connectionOptionsFor(target)).catch((error: unknown) => {
-    throw new CliExit(
-      EXIT_RUN_FAILED,
-      `cannot reach the Temporal cluster at ${target.address}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  });
+  const connection = await connectToCluster(target);
+  const calls = new AbortController();
+  const interrupts = watchInterrupts();
   try {
-    const client = new Client({ connection, namespace: target.namespace });
-    const handle = client.workflow.getHandle(workflowId);
-    let description: WorkflowExecutionDescription;
-    try {
-      description = await handle.describe();
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      throw new CliExit(
-        EXIT_RUN_FAILED,
-        `service ${serviceName} has no run on ${target.address} (namespace ${target.namespace}, workflow id ${workflowId}): it never ran there, or its last run is older than the namespace's retention. Start one with: om-kinesis ingest -c config.yaml`,
-      );
-    }
-
-    const inProgress = description.status.name === 'RUNNING' || description.status.name === 'PAUSED';
-    if (inProgress && options.once) {
-      const snapshot = await withTimeout(
-        readRunProgress(client, workflowId),
-        ONCE_READ_MS,
-        `the run ${workflowId} is in progress but did not answer its progress query within ${ONCE_READ_MS / 1000} s: is a worker polling task queue ${description.taskQueue}? (om-kinesis worker)`,
-      );
-      console.log(
-        options.json
-          ? JSON.stringify({ status: 'running', progress: snapshot }, null, 2)
-          : renderProgressReport(snapshot),
-      );
-      return EXIT_OK;
-    }
-
-    if (inProgress) {
-      if (!options.json)
-        console.error(
-          `Following ${workflowId} (run ${description.runId}), started ${description.startTime.toISOString()}`,
+    return await connection.withAbortSignal(calls.signal, async () => {
+      const client = new Client({ connection, namespace: target.namespace });
+      const handle = client.workflow.getHandle(workflowId);
+      let description: WorkflowExecutionDescription;
+      try {
+        description = await handle.describe();
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        throw new CliExit(
+          EXIT_RUN_FAILED,
+          `service ${serviceName} has no run on ${target.address} (namespace ${target.namespace}, workflow id ${workflowId}): it never ran there, or its last run is older than the namespace's retention. Start one with: om-kinesis ingest -c config.yaml`,
         );
-      const result = runOutcome(handle);
-      const outcome =
-        options.json || options.progress === false
-          ? await result
-          : await watchRunProgress(client, workflowId, result);
-      return report(serviceName, workflowId, outcome, undefined, options.json);
-    }
+      }
 
-    // Ended: the outcome of that very run (a new one may start meanwhile, e.g. by a schedule).
-    const outcome = await runOutcome(client.workflow.getHandle(workflowId, description.runId));
-    return report(serviceName, workflowId, outcome, description.closeTime, options.json);
+      const inProgress = description.status.name === 'RUNNING' || description.status.name === 'PAUSED';
+      const workers = {
+        namespace: target.namespace,
+        taskQueue: description.taskQueue,
+        workerCommand: `om-kinesis worker --address ${target.address}${target.namespace === 'default' ? '' : ` --namespace ${target.namespace}`} --task-queue ${description.taskQueue}`,
+      };
+      if (inProgress && options.once) {
+        // A run answers its progress query only through a worker: without one, say so at once.
+        if ((await livePollers(client, target.namespace, description.taskQueue)) === 0) {
+          throw new CliExit(
+            EXIT_RUN_FAILED,
+            `the run ${workflowId} is in progress (started ${description.startTime.toISOString()}), but its progress cannot be read: ${noWorkerMessage(description.taskQueue, workers.workerCommand)}`,
+          );
+        }
+        const snapshot = await withTimeout(
+          readRunProgress(client, workflowId),
+          ONCE_READ_MS,
+          `the run ${workflowId} is in progress but did not answer its progress query within ${ONCE_READ_MS / 1000} s: is a worker polling task queue ${description.taskQueue}? (${workers.workerCommand})`,
+        );
+        console.log(
+          options.json
+            ? JSON.stringify({ status: 'running', progress: snapshot }, null, 2)
+            : renderProgressReport(snapshot),
+        );
+        return EXIT_OK;
+      }
+
+      if (inProgress) {
+        if (!options.json)
+          console.error(
+            `Following ${workflowId} (run ${description.runId}), started ${description.startTime.toISOString()}; Ctrl-C stops following, the run goes on`,
+          );
+        const result = runOutcome(handle);
+        result.catch(() => undefined);
+        const quiet = options.json || options.progress === false;
+        const watching = new AbortController();
+        const followed = quiet
+          ? result
+          : watchRunProgress(client, workflowId, result, { signal: watching.signal, workers });
+        followed.catch(() => undefined);
+        const watch = quiet ? watchWorkers(client, workers, (line) => console.error(line)) : undefined;
+        try {
+          const ended = await Promise.race([followed, interrupts.received.then((signal) => ({ signal }))]);
+          if ('signal' in ended) {
+            console.error(`interrupted: stopped following ${workflowId}; the run goes on`);
+            return interruptExitCode(ended.signal);
+          }
+          return report(serviceName, workflowId, ended, undefined, options.json);
+        } finally {
+          watching.abort();
+          watch?.stop();
+        }
+      }
+
+      // Ended: the outcome of that very run (a new one may start meanwhile, e.g. by a schedule).
+      const outcome = await runOutcome(client.workflow.getHandle(workflowId, description.runId));
+      return report(serviceName, workflowId, outcome, description.closeTime, options.json);
+    });
   } finally {
+    interrupts.dispose();
+    calls.abort();
     await connection.close();
   }
 }

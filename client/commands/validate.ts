@@ -1,18 +1,18 @@
-import { loadIngestionConfig } from '../../common/config/index.js';
-import { CliExit, configErrorExit, EXIT_BAD_CONFIG, printWarnings } from './shared.js';
+import { temporalTargetFrom, type TemporalFlags } from '../temporal-connection.js';
+import { loadRunConfig } from './run-config.js';
 
-/** `om-kinesis validate -c FILE`: checks the config exactly as `ingest` does, and nothing else. */
-export async function validateCommand(options: { config: string }): Promise<void> {
-  const result = await loadIngestionConfig(options.config, { env: process.env });
-  printWarnings(result.warnings);
-  if (!result.config || result.errors.length > 0) {
-    if (result.errors.length === 0)
-      throw new CliExit(EXIT_BAD_CONFIG, `${options.config}: the config is invalid`);
-    throw configErrorExit(options.config, result.errors);
-  }
-  const { config } = result;
+/**
+ * `om-kinesis validate -c FILE`: applies exactly the checks `ingest` would apply to the same
+ * config for the same target (a cluster when --address / TEMPORAL_ADDRESS names one, else a
+ * local run), and starts nothing.
+ */
+export async function validateCommand(options: { config: string } & TemporalFlags): Promise<void> {
+  const target = temporalTargetFrom(options, process.env);
+  const { config } = await loadRunConfig(options.config, target ? 'cluster' : 'local', {
+    nothingDone: 'nothing was started',
+  });
   console.log(
-    `${options.config}: valid. Service ${config.serviceName}, region ${config.aws.awsRegion}` +
+    `${options.config}: valid for ${target ? `a run on the Temporal cluster at ${target.address}` : 'a local run'}. Service ${config.serviceName}, region ${config.aws.awsRegion}` +
       `${config.aws.assumeRoleArn ? `, role ${config.aws.assumeRoleArn}` : ''}, OpenMetadata ${config.openMetadata.hostPort}` +
       `, sample data ${config.generateSampleData ? 'on' : 'off'}, stale sweep ${config.markDeletedTopics ? 'on' : 'off'}.`,
   );

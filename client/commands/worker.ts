@@ -1,10 +1,14 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { SECRETS_KEY_ENV, secretsKeyFrom } from '../../common/sealed-secrets.js';
 import { DEFAULT_TASK_QUEUE, describeTaskQueueOf } from '../../common/run-input.js';
-import { IngestionWorkerLogger } from '../../worker/worker-logger.js';
+import { IngestionWorkerLogger, sdkLogging } from '../../worker/worker-logger.js';
 import { createIngestionWorker } from '../../worker/create-worker.js';
-import { connectionOptionsFor, temporalTargetFrom, type TemporalFlags } from '../temporal-connection.js';
-import { CliExit, EXIT_RUN_FAILED } from './shared.js';
+import {
+  connectionOptionsFor,
+  requiredTemporalTarget,
+  unreachable,
+  type TemporalFlags,
+} from '../temporal-connection.js';
 
 export interface WorkerCommandOptions extends TemporalFlags {
   taskQueue?: string;
@@ -23,17 +27,16 @@ export interface WorkerCommandOptions extends TemporalFlags {
  * (see worker/create-worker.ts).
  */
 export async function workerCommand(options: WorkerCommandOptions): Promise<void> {
-  const target = temporalTargetFrom(options, process.env);
-  if (!target) {
-    throw new CliExit(
-      EXIT_RUN_FAILED,
-      'om-kinesis worker needs a Temporal cluster: pass --address HOST:PORT or set TEMPORAL_ADDRESS (and --namespace / TEMPORAL_NAMESPACE)',
-    );
-  }
-  Runtime.install({ logger: new IngestionWorkerLogger(options.logLevel ?? 'INFO') });
+  const target = requiredTemporalTarget(options, 'om-kinesis worker');
+  const level = options.logLevel ?? 'INFO';
+  Runtime.install(sdkLogging(new IngestionWorkerLogger(level), level));
   const passphrase = process.env[SECRETS_KEY_ENV];
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
-  const connection = await NativeConnection.connect(connectionOptionsFor(target));
+  const connection = await NativeConnection.connect(connectionOptionsFor(target)).catch(
+    async (error: unknown) => {
+      throw await unreachable(target, error);
+    },
+  );
   try {
     const worker = await createIngestionWorker({
       connection,

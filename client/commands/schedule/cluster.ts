@@ -1,13 +1,11 @@
 // What every schedule command shares: the run input a schedule starts, the cluster it lives on,
 // and the translation of the schedule module's errors into CLI exits.
 import type { Client } from '@temporalio/client';
-import { formatConfigIssue, type ConfigIssue } from '../../../common/config/index.js';
 import type { IngestionRunInput } from '../../../common/run-input.js';
-import { SECRETS_KEY_ENV, secretsKeyFrom } from '../../../common/sealed-secrets.js';
-import { buildRunInput } from '../../run-input.js';
 import type * as SchedulesModule from '../../schedules.js';
 import { temporalTargetFrom, type TemporalTarget } from '../../temporal-connection.js';
-import { CliExit, EXIT_BAD_CONFIG, EXIT_RUN_FAILED, printWarnings, readConfigText } from '../shared.js';
+import { loadRunConfig } from '../run-config.js';
+import { CliExit, EXIT_BAD_CONFIG, EXIT_RUN_FAILED } from '../shared.js';
 import type { ConnectionFlags } from './options.js';
 
 type Schedules = typeof SchedulesModule;
@@ -16,24 +14,10 @@ type Schedules = typeof SchedulesModule;
 export async function scheduledRunInput(
   file: string,
 ): Promise<{ serviceName: string; input: IngestionRunInput }> {
-  const text = await readConfigText(file);
-  const passphrase = process.env[SECRETS_KEY_ENV];
-  const built = buildRunInput(text, {
-    env: process.env,
-    fileName: file,
-    ...(passphrase ? { sealingKey: secretsKeyFrom(passphrase) } : {}),
+  const { config, input } = await loadRunConfig(file, 'cluster', {
+    nothingDone: 'no schedule was created or changed',
   });
-  printWarnings(built.warnings);
-  if (!built.input || !built.config) throw invalidConfig(file, built.errors);
-  return { serviceName: built.config.serviceName, input: built.input };
-}
-
-export function invalidConfig(file: string, errors: ConfigIssue[]): CliExit {
-  const lines = errors.map((issue) => `  ${formatConfigIssue(issue)}`);
-  return new CliExit(
-    EXIT_BAD_CONFIG,
-    `${file}: the config is invalid (${errors.length} ${errors.length === 1 ? 'error' : 'errors'}); no schedule was created or changed:\n${lines.join('\n')}`,
-  );
+  return { serviceName: config.serviceName, input };
 }
 
 export function clusterFor(options: ConnectionFlags): TemporalTarget {
@@ -71,12 +55,6 @@ export async function withSchedules<T>(
   } finally {
     await connected.close();
   }
-}
-
-export function warnSearchAttributesMissing(): void {
-  console.error(
-    'warning: the search attributes OmKinesisService / OmKinesisConnector are not registered on this namespace, so runs cannot be filtered by service; register them with: temporal operator search-attribute create --name OmKinesisService --type Keyword && temporal operator search-attribute create --name OmKinesisConnector --type Keyword',
-  );
 }
 
 export function where(target: TemporalTarget): string {

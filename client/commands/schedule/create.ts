@@ -1,13 +1,8 @@
 import { DEFAULT_TASK_QUEUE } from '../../../common/run-input.js';
 import type { ScheduleTiming } from '../../schedules.js';
 import { CliExit, EXIT_RUN_FAILED } from '../shared.js';
-import {
-  clusterFor,
-  scheduledRunInput,
-  warnSearchAttributesMissing,
-  where,
-  withSchedules,
-} from './cluster.js';
+import { clusterFor, scheduledRunInput, where, withSchedules } from './cluster.js';
+import { warnSearchAttributesMissing } from '../../search-attribute-fallback.js';
 import type { ScheduleCreateCommandOptions } from './options.js';
 import { scheduleLines } from './render.js';
 import { timingFrom } from './timing.js';

@@ -29,8 +29,6 @@ export function addScheduleCommand(
   // act on the schedule, which has its own (the flag is accepted there, not shown).
   const withCluster = (command: Command, taskQueue = true): Command => {
     withConnectionOptions(command);
-    const address = command.options.find((option) => option.long === '--address');
-    if (address) address.description = 'Temporal frontend address (env TEMPORAL_ADDRESS); required';
     if (!taskQueue) command.options.find((option) => option.long === '--task-queue')?.hideHelp();
     return command;
   };

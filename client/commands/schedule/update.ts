@@ -1,10 +1,5 @@
-import {
-  clusterFor,
-  scheduledRunInput,
-  warnSearchAttributesMissing,
-  where,
-  withSchedules,
-} from './cluster.js';
+import { clusterFor, scheduledRunInput, where, withSchedules } from './cluster.js';
+import { warnSearchAttributesMissing } from '../../search-attribute-fallback.js';
 import type { ScheduleUpdateCommandOptions } from './options.js';
 import { scheduleLines } from './render.js';
 import { timingFrom } from './timing.js';
