@@ -58,10 +58,47 @@ interface BenchArgs {
   runOptions: Record<string, number>;
 }
 
-function parseBenchArgs(argv: string[]): BenchArgs {
-  const { values } = parseArgs({
+const USAGE = `Usage: npm run bench -- [options]
+
+  --streams N              streams to ingest (default 100)
+  --shards N               shards per stream (default 1)
+  --records N              records per shard (default 10)
+  --latency-kinesis MS     added to every Kinesis call (default 20)
+  --latency-om MS          added to every OpenMetadata call (default 10)
+  --no-quotas              no AWS quotas at the proxy (and no pacing by the workers)
+  --workers N              workers, each in a process of its own when more than 1 (default 1)
+  --worker-processes       run even a single worker in a process of its own
+  --worker-node-options S  NODE_OPTIONS of worker processes
+  --no-sample              no sample data
+  --no-baseline            skip the sequential baseline
+  --baseline-limit N       streams of the baseline (default: all)
+  --no-rerun               skip the re-run (every topic unchanged)
+  --describe-rate N        DescribeStreamSummary calls per second, all workers together
+  --partitions N           task queue partitions of the dev server
+  --stream-concurrency N, --batch-concurrency N, --batch-size N   run options
+  --out FILE               where the JSON figures go (default bench-results/bench-*.json)
+  --help                   this text`;
+
+/** Thrown for a command line the benchmark cannot run: the message and the usage are printed. */
+class BenchUsageError extends Error {}
+
+function parseBenchArgs(argv: string[]): BenchArgs | 'help' {
+  let parsed;
+  try {
+    parsed = parseBenchOptions(argv);
+  } catch (error) {
+    throw new BenchUsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values } = parsed;
+  if (values.help) return 'help';
+  return benchArgsOf(values);
+}
+
+function parseBenchOptions(argv: string[]) {
+  return parseArgs({
     args: argv,
     options: {
+      help: { type: 'boolean', default: false },
       streams: { type: 'string', default: '100' },
       shards: { type: 'string', default: '1' },
       records: { type: 'string', default: '10' },
@@ -86,14 +123,18 @@ function parseBenchArgs(argv: string[]): BenchArgs {
     },
     strict: true,
   });
+}
+
+function benchArgsOf(values: ReturnType<typeof parseBenchOptions>['values']): BenchArgs {
   const int = (name: string, value: string | undefined): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got ${value}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new BenchUsageError(`--${name} must be a whole number, got ${value}`);
     return n;
   };
   const streams = int('streams', values.streams);
   const workers = int('workers', values.workers);
-  if (workers < 1) throw new Error('--workers must be at least 1');
+  if (workers < 1) throw new BenchUsageError('--workers must be at least 1');
   return {
     streams,
     shards: Math.max(1, int('shards', values.shards)),
@@ -234,6 +275,10 @@ const log = (message: string): void =>
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
+  if (args === 'help') {
+    console.log(USAGE);
+    return;
+  }
   const logDir = path.join(projectRoot(), 'bench-results', 'logs');
   mkdirSync(logDir, { recursive: true });
   Runtime.install({
@@ -609,6 +654,10 @@ function printFigures(f: {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
+    if (error instanceof BenchUsageError) {
+      console.error(`bench: ${error.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
     console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.exit(1);
   },

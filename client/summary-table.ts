@@ -12,31 +12,38 @@ export function renderTable(header: string[], rows: Array<Array<string | number>
   );
 }
 
-/** The end-of-run report: per step counts, failures, success % against the threshold. */
+/**
+ * The end-of-run report: per step counts, failures, success % against the threshold. The
+ * table's counts are the topic counts below it, added up: OpenMetadata processed every topic
+ * created, updated, found unchanged or soft-deleted, and updated those it updated. A dry run's
+ * counts are of what it would write, and say so.
+ */
 export function renderSummary(summary: IngestionSummary): string {
   if (summary.notRunReason)
     return `Workflow Summary: service ${summary.serviceName}: not run: ${summary.notRunReason}`;
-  const { sourceErrors, sinkErrors } = summary;
-  const processed = summary.created + summary.updated + summary.unchanged + summary.skipped;
+  const { sourceErrors, sinkErrors, dryRun } = summary;
+  const read = summary.created + summary.updated + summary.unchanged + summary.skipped;
+  const written = summary.created + summary.updated + summary.unchanged + summary.deleted;
+  const would = (word: string, dryRunWord: string) => (dryRun ? dryRunWord : word);
   const lines = [
-    `Workflow Summary: service ${summary.serviceName}${summary.dryRun ? ' (dry run: nothing was written)' : ''}`,
+    `Workflow Summary: service ${summary.serviceName}${dryRun ? ' (dry run: nothing was written; the counts are what a run would write)' : ''}`,
     renderTable(
       ['Step', 'Processed', 'Updated', 'Warnings', 'Filtered', 'Errors'],
       [
         [
           'Kinesis',
-          processed + summary.failed - sourceErrors,
+          read + summary.failed - sourceErrors,
           0,
           summary.warningCount,
           summary.filtered,
           sourceErrors,
         ],
-        ['OpenMetadata', processed, summary.created + summary.updated + summary.deleted, 0, 0, sinkErrors],
+        [would('OpenMetadata', 'OpenMetadata (dry run)'), written, summary.updated, 0, 0, sinkErrors],
       ],
     ),
     `Streams seen: ${summary.streamsSeen}   filtered: ${summary.filtered}`,
-    `Topics: ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.skipped} skipped, ${summary.deleted} soft-deleted, ${summary.failed} failed`,
-    `Sample messages: ${summary.sampleMessages}`,
+    `Topics${dryRun ? ' a run would write' : ''}: ${summary.created} ${would('created', 'to create')}, ${summary.updated} ${would('updated', 'to update')}, ${summary.unchanged} unchanged, ${summary.skipped} skipped, ${summary.deleted} ${would('soft-deleted', 'to soft-delete')}, ${summary.failed} failed`,
+    `Sample messages${dryRun ? ' a run would write' : ''}: ${summary.sampleMessages}`,
   ];
   if (summary.sweepSkippedReason) lines.push(`Stale sweep not run: ${summary.sweepSkippedReason}`);
   if (summary.failures.length > 0) {

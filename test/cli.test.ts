@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -12,6 +12,7 @@ import {
   startTestWorker,
   uniqueName,
 } from './support/ingestion-harness.js';
+import { packageVersion } from '../client/cli.js';
 import { resolveTemporalCli } from '../client/local-temporal/temporal-cli.js';
 import type { IngestionSummary } from '../common/summary.js';
 import { ingestionWorkflowId } from '../common/run-input.js';
@@ -162,7 +163,9 @@ workflowConfig:
       expect(first.stderr).to.include(`Started ${ingestionWorkflowId(serviceName)}`);
       const second = await runCli(args, env);
       expect(second.code).to.equal(1);
-      expect(second.stderr).to.include(`a run for service ${serviceName} is already in progress`);
+      expect(second.stderr).to.include(
+        `a run for service ${serviceName} is already in progress (workflow id ${ingestionWorkflowId(serviceName)}); no second run was started. Follow it with: om-kinesis status ${serviceName} --address ${temporal.address}`,
+      );
       const description = await new Client({ connection }).workflow
         .getHandle(ingestionWorkflowId(serviceName))
         .describe();
@@ -242,6 +245,194 @@ workflowConfig:
       expect(om.topicByFqn(`${serviceName}."via.temporal.cli"`)).to.not.equal(undefined);
     } finally {
       await worker.stop();
+    }
+  });
+});
+
+describe('om-kinesis: one rule for exit codes', function () {
+  this.timeout(180_000);
+
+  it('2 for every wrong invocation; 0 and the version for --version; --help tells which commands need a cluster', async () => {
+    const validConfig = writeConfig(
+      'invocation.yaml',
+      configYaml({
+        serviceName: 'svc',
+        accessKeyId: '1',
+        endpoint: 'http://127.0.0.1:1',
+        omUrl: 'http://127.0.0.1:2/api',
+      }),
+    );
+    const wrong: string[][] = [
+      [],
+      ['ingest'],
+      ['validate'],
+      ['ingest', '-c', validConfig, '--no-such-flag'],
+      ['no-such-command'],
+      ['status'],
+      ['status', 'svc'],
+      ['worker'],
+      ['schedule', 'list'],
+      ['ingest', '-c', validConfig, '--sample-size', 'many'],
+    ];
+    const results = await Promise.all(
+      wrong.map((args) => runOmKinesis(args, {}, { unset: ['TEMPORAL_ADDRESS'] })),
+    );
+    results.forEach((result, index) => {
+      expect(result.code, `om-kinesis ${wrong[index]?.join(' ')}: ${result.stderr}`).to.equal(2);
+      expect(result.stderr, 'no stack trace').to.not.match(/\n\s+at /);
+    });
+    expect(results[6]?.stderr).to.include(
+      'om-kinesis status needs a Temporal cluster: pass --address HOST:PORT or set TEMPORAL_ADDRESS',
+    );
+
+    const version = await runCli(['--version']);
+    expect(version.code).to.equal(0);
+    expect(version.stdout.trim())
+      .to.equal(packageVersion())
+      .and.match(/^\d+\.\d+\.\d+/);
+
+    const help = await Promise.all(
+      ['ingest', 'validate', 'status', 'worker'].map((command) => runCli([command, '--help'])),
+    );
+    for (const [index, local] of [true, true, false, false].entries()) {
+      const text = help[index]?.stdout.replace(/\s+/g, ' ') ?? '';
+      expect(help[index]?.code).to.equal(0);
+      expect(text).to.include(
+        local ? '(env TEMPORAL_ADDRESS); none = run locally' : '(env TEMPORAL_ADDRESS); required',
+      );
+    }
+  });
+
+  it('validate says exactly what ingest says, for a local run and for a cluster', async () => {
+    const temporal = await getTemporal();
+    const literal = writeConfig(
+      'agree-literal.yaml',
+      configYaml({
+        serviceName: uniqueName('agree'),
+        accessKeyId: '1',
+        endpoint: 'http://127.0.0.1:1',
+        omUrl: 'http://127.0.0.1:2/api',
+        secret: 'plain-secret',
+      }),
+    );
+    const unset = writeConfig(
+      'agree-unset.yaml',
+      configYaml({
+        serviceName: uniqueName('agree'),
+        accessKeyId: '1',
+        endpoint: 'http://127.0.0.1:1',
+        omUrl: 'http://127.0.0.1:2/api',
+        secret: '${AGREE_UNSET_SECRET}',
+      }),
+    );
+    const cluster = { TEMPORAL_ADDRESS: temporal.address };
+    const idle = ['--task-queue', uniqueName('idle'), '--no-wait'];
+
+    // A literal secret: refused for a cluster by both, accepted locally by validate.
+    const [validateLiteral, ingestLiteral, validateLiteralLocally] = await Promise.all([
+      runCli(['validate', '-c', literal], cluster),
+      runCli(['ingest', '-c', literal, ...idle], cluster),
+      runCli(['validate', '-c', literal]),
+    ]);
+    const refusal =
+      'source.serviceConnection.config.awsConfig.awsSecretAccessKey: a literal secret would be stored in Temporal history';
+    for (const result of [validateLiteral, ingestLiteral]) {
+      expect(result.code, result.stderr).to.equal(2);
+      expect(result.stderr).to.include(refusal);
+    }
+    expect(validateLiteralLocally.code, validateLiteralLocally.stderr).to.equal(0);
+    expect(validateLiteralLocally.stdout).to.include('valid for a local run');
+
+    // A secret whose variable is unset: exit 2 locally (validate and ingest alike), naming it.
+    const [validateUnset, ingestUnset] = await Promise.all([
+      runCli(['validate', '-c', unset]),
+      runCli(['ingest', '-c', unset]),
+    ]);
+    for (const result of [validateUnset, ingestUnset]) {
+      expect(result.code, result.stderr).to.equal(2);
+      expect(result.stderr).to.include(
+        'source.serviceConnection.config.awsConfig.awsSecretAccessKey: refers to the environment variable AGREE_UNSET_SECRET, which is not set: set it',
+      );
+    }
+    // On a cluster only the workers need it: said once, and the run starts.
+    const [validateOnCluster, ingestOnCluster] = await Promise.all([
+      runCli(['validate', '-c', unset], cluster),
+      runCli(['ingest', '-c', unset, ...idle], cluster),
+    ]);
+    for (const result of [validateOnCluster, ingestOnCluster]) {
+      expect(result.code, result.stderr).to.equal(0);
+      expect(result.stderr.match(/AGREE_UNSET_SECRET/g), result.stderr).to.have.length(2); // "is not set here ... must have X set"
+      expect(result.stderr).to.include('every worker must have AGREE_UNSET_SECRET set');
+      expect(result.stderr).to.not.include('References an environment variable that is not set');
+    }
+    const connection = await Connection.connect({ address: temporal.address });
+    try {
+      const serviceName = /serviceName: (\S+)/.exec(readFileSync(unset, 'utf8'))?.[1] ?? '';
+      await new Client({ connection }).workflow
+        .getHandle(ingestionWorkflowId(serviceName))
+        .terminate('test over');
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('while the checks retry, one line per attempt says what and why; the final error names the setting to check', async () => {
+    const om = await getOpenMetadata();
+    const { accessKeyId, endpoint } = await isolatedKinesis();
+    const closed = 'http://127.0.0.1:1';
+    const [omDown, kinesisDown] = await Promise.all([
+      runCli(
+        [
+          'ingest',
+          '-c',
+          writeConfig(
+            'om-down.yaml',
+            configYaml({
+              serviceName: uniqueName('om_down'),
+              accessKeyId,
+              endpoint,
+              omUrl: `${closed}/api`,
+            }).replace('loggerLevel: DEBUG', 'loggerLevel: INFO'),
+          ),
+        ],
+        { CLI_TEST_AWS_SECRET: 'x' },
+      ),
+      runCli(
+        [
+          'ingest',
+          '-c',
+          writeConfig(
+            'kinesis-down.yaml',
+            configYaml({
+              serviceName: uniqueName('kinesis_down'),
+              accessKeyId,
+              endpoint: closed,
+              omUrl: om.url,
+            }).replace('loggerLevel: DEBUG', 'loggerLevel: INFO'),
+          ),
+        ],
+        { CLI_TEST_AWS_SECRET: 'x' },
+      ),
+    ]);
+    for (const [result, step, hint] of [
+      [omDown, 'checkOpenMetadata', 'Check workflowConfig.openMetadataServerConfig.hostPort'],
+      [
+        kinesisDown,
+        'checkKinesisConnection',
+        `Check source.serviceConnection.config.awsConfig.endPointURL (${closed})`,
+      ],
+    ] as const) {
+      expect(result.code, result.stderr).to.equal(1);
+      const retries =
+        result.stderr.match(
+          new RegExp(`^progress: ${step}: .*ECONNREFUSED.*; retrying \\(attempt (\\d+)`, 'gm'),
+        ) ?? [];
+      expect(retries.length, result.stderr).to.be.at.least(3);
+      expect(new Set(retries).size, 'one line per attempt').to.equal(retries.length);
+      expect(result.stderr).to.match(new RegExp(`^The run failed: .*${hint.replace(/[.()]/g, '\\$&')}`, 'm'));
+      // The periodic line does not repeat itself while nothing changes.
+      expect(result.stderr.match(/no stream listed yet/g)?.length ?? 0, result.stderr).to.be.at.most(3);
+      expect(result.stderr, 'no SDK dump of each failed attempt').to.not.match(/\[WARN\] Activity failed/);
     }
   });
 });

@@ -64,15 +64,46 @@ describe('renderSummary', () => {
     const text = renderSummary(summary());
     expect(text).to.include('Workflow Summary: service svc');
     expect(text).to.include('| Kinesis      |         9 |       0 |        0 |        2 |      1 |');
-    expect(text).to.include('| OpenMetadata |         9 |       8 |        0 |        0 |      0 |');
+    expect(text).to.include('| OpenMetadata |        10 |       1 |        0 |        0 |      0 |');
     expect(text).to.include('Topics: 6 created, 1 updated, 2 unchanged, 0 skipped, 1 soft-deleted, 1 failed');
     expect(text).to.include('| orders.v1 | describeStream | kinesis:DescribeStreamSummary failed |');
     expect(text).to.include('Success %: 90.00 (threshold 90)');
   });
 
-  it('lists what a dry run would write', () => {
-    const text = renderSummary(summary({ dryRun: true, plannedWrites: ['create topic a'] }));
-    expect(text).to.include('(dry run: nothing was written)');
+  it("the table's counts add up to the topic counts below it", () => {
+    for (const counts of [
+      { created: 4, updated: 0, unchanged: 0, skipped: 0, deleted: 0, failed: 0, sourceErrors: 0 },
+      { created: 0, updated: 3, unchanged: 5, skipped: 1, deleted: 2, failed: 2, sourceErrors: 1 },
+    ]) {
+      const text = renderSummary(summary(counts));
+      const row = (step: string) =>
+        new RegExp(`\\| ${step} +\\| +(\\d+) \\| +(\\d+) \\|`).exec(text)?.slice(1).map(Number);
+      const topics =
+        /Topics: (\d+) created, (\d+) updated, (\d+) unchanged, (\d+) skipped, (\d+) soft-deleted, (\d+) failed/
+          .exec(text)
+          ?.slice(1)
+          .map(Number);
+      const [created = -1, updated = -1, unchanged = -1, skipped = -1, deleted = -1, failed = -1] =
+        topics ?? [];
+      expect(row('OpenMetadata'), text).to.deep.equal([created + updated + unchanged + deleted, updated]);
+      expect(row('Kinesis'), text).to.deep.equal([
+        created + updated + unchanged + skipped + failed - counts.sourceErrors,
+        0,
+      ]);
+    }
+  });
+
+  it('a dry run speaks of what a run would write', () => {
+    const text = renderSummary(
+      summary({ dryRun: true, created: 4, updated: 1, deleted: 1, plannedWrites: ['create topic a'] }),
+    );
+    expect(text).to.include('(dry run: nothing was written; the counts are what a run would write)');
+    expect(text).to.include('| OpenMetadata (dry run) |');
+    expect(text).to.include(
+      'Topics a run would write: 4 to create, 1 to update, 2 unchanged, 0 skipped, 1 to soft-delete, 1 failed',
+    );
+    expect(text).to.include('Sample messages a run would write: 40');
+    expect(text).to.not.match(/\d+ created/);
     expect(text).to.include('Would write:\n  - create topic a');
   });
 });

@@ -3,7 +3,8 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsIdentity } from '../../common/activity-results.js';
 import type { RunContext } from '../../common/run-context.js';
 import { classifyAwsError } from '../aws/aws-errors.js';
-import { OpenMetadataVersionMismatchError } from '../errors.js';
+import { FailureType } from '../../common/failure-types.js';
+import { IngestionActivityError, OpenMetadataVersionMismatchError } from '../errors.js';
 import type { RunResources } from '../run-resources.js';
 
 /** The checks a run makes before it writes anything: each names what to fix when it fails. */
@@ -46,7 +47,16 @@ export function createCheckActivities({
         try {
           await aws(ctx).kinesis.send(new ListStreamsCommand({ Limit: 1 }));
         } catch (error) {
-          throw classifyAwsError(error, 'kinesis:ListStreams');
+          const failure = classifyAwsError(error, 'kinesis:ListStreams');
+          if (failure.type !== FailureType.AwsUnavailable) throw failure;
+          // Kinesis could not be reached at all: name the setting that says where it is.
+          const { endPointURL, awsRegion } = ctx.config.aws;
+          const hint = endPointURL
+            ? `Check source.serviceConnection.config.awsConfig.endPointURL (${endPointURL})`
+            : `Check source.serviceConnection.config.awsConfig.awsRegion (${awsRegion}) and that this worker reaches Kinesis there`;
+          throw new IngestionActivityError(failure.type, `${failure.message}. ${hint}`, failure.retryable, {
+            cause: error,
+          });
         }
       });
     },
