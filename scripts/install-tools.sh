@@ -26,9 +26,7 @@ install_chromium() {
     exit 1
   fi
   echo "install-tools: installing Debian's chromium (for the Web UI browser test)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  bash "$root/scripts/apt-install.sh" chromium
   if [ ! -x "$chromium" ]; then
     echo "install-tools: apt-get installed chromium but $chromium is still missing" >&2
     exit 1

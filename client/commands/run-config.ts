@@ -49,7 +49,7 @@ export async function loadRunConfig(
   if (built.workerVariables.length > 0) {
     const names = built.workerVariables.join(', ');
     console.error(
-      `note: ${names} ${built.workerVariables.length === 1 ? 'is' : 'are'} not set here, which is fine: secrets are resolved by the workers, and every worker must have ${names} set (a worker without it fails the run at once, naming it)`,
+      `note: ${names} ${built.workerVariables.length === 1 ? 'is' : 'are'} not set here, which is fine: secrets are resolved by the workers, and every worker must have ${names} set (a worker without one fails the run at once, naming it)`,
     );
   }
   return { input: built.input, config: built.config, ...(sealingKey ? { sealingKey } : {}) };
