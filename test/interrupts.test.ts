@@ -141,4 +141,18 @@ describe('Ctrl-C', function () {
       await worker.stop();
     }
   });
+
+  it('worker: Ctrl-C or SIGTERM stops it cleanly, exit 0, nothing on stdout', async () => {
+    const temporal = await getTemporal();
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const worker = startOmKinesis(['worker', '--task-queue', uniqueName('stopped')], {
+        TEMPORAL_ADDRESS: temporal.address,
+      });
+      await worker.waitForStderr(/om-kinesis worker polling task queues/);
+      worker.signal(signal);
+      const exit = await worker.exited;
+      expect(exit.code, `${signal}: ${worker.stderr()}`).to.equal(0);
+      expect(worker.stdout()).to.equal('');
+    }
+  });
 });
