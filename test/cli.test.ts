@@ -13,7 +13,7 @@ import {
   uniqueName,
 } from './support/ingestion-harness.js';
 import { packageVersion } from '../client/cli.js';
-import { resolveTemporalCli } from '../client/local-temporal/temporal-cli.js';
+import { projectRoot, resolveTemporalCli } from '../client/local-temporal/temporal-cli.js';
 import type { IngestionSummary } from '../common/summary.js';
 import { ingestionWorkflowId } from '../common/run-input.js';
 
@@ -284,6 +284,18 @@ describe('om-kinesis: one rule for exit codes', function () {
     expect(results[6]?.stderr).to.include(
       'om-kinesis status needs a Temporal cluster: pass --address HOST:PORT or set TEMPORAL_ADDRESS',
     );
+
+    // The benchmark's own command line: its usage, or what is wrong with it.
+    const bench = path.join(projectRoot(), 'dist', 'bench', 'run.js');
+    const [benchHelp, benchWrong] = await Promise.all([
+      runCommand(process.execPath, [bench, '--help'], process.env),
+      runCommand(process.execPath, [bench, '--no-such-flag'], process.env),
+    ]);
+    expect(benchHelp.code, benchHelp.stderr).to.equal(0);
+    expect(benchHelp.stdout).to.include('Usage: npm run bench -- [options]');
+    expect(benchWrong.code).to.equal(2);
+    expect(benchWrong.stderr).to.include("bench: Unknown option '--no-such-flag'").and.include('Usage:');
+    expect(benchWrong.stderr, 'no stack trace').to.not.match(/\n\s+at /);
 
     const version = await runCli(['--version']);
     expect(version.code).to.equal(0);

@@ -6,7 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import { ingestionWorkflowId } from '../common/run-input.js';
+import { errorText } from '../client/error-text.js';
+import { isUnknownSearchAttribute } from '../client/search-attribute-fallback.js';
 import { getFreePort } from '../client/local-temporal/free-port.js';
 import {
   startTemporalDevServer,
@@ -82,6 +85,27 @@ describe('the CLI on a plain Temporal dev server (no search attributes)', functi
     } finally {
       await worker.stop();
     }
+  });
+
+  it("an error of the server reads with the server's own reason, not only the SDK's sentence", async () => {
+    const error = await client.workflow
+      .start('kinesisMetadataIngestion', {
+        taskQueue: 'nobody',
+        workflowId: uniqueName('with-attributes'),
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: defineSearchAttributeKey('OmKinesisService', SearchAttributeType.KEYWORD), value: 'svc' },
+        ]),
+      })
+      .then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+    expect(error).to.be.instanceOf(Error);
+    expect((error as Error).message).to.equal('Failed to start Workflow');
+    expect(errorText(error)).to.equal(
+      'Failed to start Workflow: Namespace default has no mapping defined for search attribute OmKinesisService (INVALID_ARGUMENT)',
+    );
+    expect(isUnknownSearchAttribute(error)).to.equal(true);
   });
 
   it('ingest with no worker on the task queue: says so within 10 s, naming the queue and `om-kinesis worker`', async () => {

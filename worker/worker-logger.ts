@@ -31,14 +31,16 @@ export class IngestionWorkerLogger extends DefaultLogger {
 
 /**
  * Runtime options that send every log of the SDK to `logger` (stderr) at `level`: the native
- * core's too, which by default writes to stdout, where a command's output goes.
+ * core's too, which by default writes to stdout, where a command's output goes. The core's own
+ * INFO lines (each poller starting and stopping) are left for DEBUG, as the SDK does by default.
  */
 export function sdkLogging(
   logger: IngestionWorkerLogger,
   level: LogLevel,
 ): Pick<RuntimeOptions, 'logger' | 'telemetryOptions'> {
+  const core: LogLevel = level === 'INFO' ? 'WARN' : level;
   return {
     logger,
-    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core: level }) } },
+    telemetryOptions: { logging: { forward: {}, filter: makeTelemetryFilterString({ core }) } },
   };
 }
