@@ -79,7 +79,8 @@ async function ingestOnCluster(
   options: IngestCommandOptions,
 ): Promise<number> {
   const connection = await connectToCluster(target);
-  const interrupts = watchInterrupts();
+  // Until the run has started, Ctrl-C ends the command at once (Node's default): nothing to detach from.
+  let interrupts: InterruptWatch | undefined;
   const calls = new AbortController();
   try {
     return await connection.withAbortSignal(calls.signal, async () => {
@@ -89,6 +90,7 @@ async function ingestOnCluster(
         `Started ${handle.workflowId} (run ${handle.firstExecutionRunId}) on task queue ${taskQueue} at ${target.address}`,
       );
       if (options.wait === false) return 0;
+      interrupts = watchInterrupts();
       const workers = {
         namespace: target.namespace,
         taskQueue,
@@ -104,7 +106,7 @@ async function ingestOnCluster(
       return report(ended, config, options);
     });
   } finally {
-    interrupts.dispose();
+    interrupts?.dispose();
     calls.abort();
     await connection.close();
   }

@@ -10,7 +10,7 @@ import {
   watchRunProgress,
   type RunOutcome,
 } from '../progress.js';
-import { interruptExitCode, watchInterrupts } from '../interrupts.js';
+import { interruptExitCode, watchInterrupts, type InterruptWatch } from '../interrupts.js';
 import { connectToCluster, requiredTemporalTarget, type TemporalFlags } from '../temporal-connection.js';
 import { livePollers, noWorkerMessage, watchWorkers } from '../worker-presence.js';
 import { CliExit, EXIT_OK, EXIT_RUN_FAILED } from './shared.js';
@@ -39,7 +39,8 @@ export async function statusCommand(serviceName: string, options: StatusCommandO
   const workflowId = ingestionWorkflowId(serviceName);
   const connection = await connectToCluster(target);
   const calls = new AbortController();
-  const interrupts = watchInterrupts();
+  // Only while following a run does Ctrl-C have something to wind down; before, Node's default ends the command.
+  let interrupts: InterruptWatch | undefined;
   try {
     return await connection.withAbortSignal(calls.signal, async () => {
       const client = new Client({ connection, namespace: target.namespace });
@@ -96,6 +97,7 @@ export async function statusCommand(serviceName: string, options: StatusCommandO
           : watchRunProgress(client, workflowId, result, { signal: watching.signal, workers });
         followed.catch(() => undefined);
         const watch = quiet ? watchWorkers(client, workers, (line) => console.error(line)) : undefined;
+        interrupts = watchInterrupts();
         try {
           const ended = await Promise.race([followed, interrupts.received.then((signal) => ({ signal }))]);
           if ('signal' in ended) {
@@ -114,7 +116,7 @@ export async function statusCommand(serviceName: string, options: StatusCommandO
       return report(serviceName, workflowId, outcome, description.closeTime, options.json);
     });
   } finally {
-    interrupts.dispose();
+    interrupts?.dispose();
     calls.abort();
     await connection.close();
   }
