@@ -79,19 +79,35 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
     expect(summary.failures).to.deep.equal([]);
     expect(summary.sampleMessages).to.equal(textRecords.length + 3 + splitBefore.length + splitAfter.length);
 
-    const servicePut = om.requests.find(
+    const serviceWrites = om.requests.filter(
       (r) =>
-        r.method === 'PUT' &&
-        r.path === '/api/v1/services/messagingServices' &&
+        r.method !== 'GET' &&
+        r.path.startsWith('/api/v1/services/messagingServices') &&
         (r.body as { name?: string }).name === serviceName,
     );
-    expect(servicePut?.body).to.deep.equal({
-      name: serviceName,
-      serviceType: 'Kinesis',
-      connection: {
-        config: { type: 'Kinesis', awsConfig: { awsRegion: 'us-east-1', endPointURL: kinesis.endpoint } },
-      },
-    });
+    // storeServiceConnection defaults to true: the connection as configured, the secret resolved
+    // on the worker, as OpenMetadata's own clients store it.
+    expect(serviceWrites.map((r) => [r.method, r.path, r.body])).to.deep.equal([
+      [
+        'POST',
+        '/api/v1/services/messagingServices',
+        {
+          name: serviceName,
+          serviceType: 'Kinesis',
+          connection: {
+            config: {
+              type: 'Kinesis',
+              awsConfig: {
+                awsAccessKeyId: kinesis.accessKeyId,
+                awsSecretAccessKey: SECRET,
+                awsRegion: 'us-east-1',
+                endPointURL: kinesis.endpoint,
+              },
+            },
+          },
+        },
+      ],
+    ]);
 
     const described = await kinesis.fixture.client.send(
       new DescribeStreamSummaryCommand({ StreamName: 'orders.v1' }),
@@ -151,9 +167,10 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
     expect(allHistory, 'the AWS secret never reaches history').to.not.include(SECRET);
     expect(allHistory).to.include('describe stream orders.v1');
     for (const history of histories) expect(history.events, history.workflowId).to.be.below(10_240);
-    expect(JSON.stringify(om.requests), 'nothing sent to OpenMetadata holds the secret').to.not.include(
-      SECRET,
-    );
+    expect(
+      om.requests.filter((r) => JSON.stringify(r).includes(SECRET)),
+      'only the service connection holds the secret',
+    ).to.deep.equal(serviceWrites);
   });
 
   it('second run with a stream gone: writes nothing but the soft delete of its topic', async () => {
@@ -174,7 +191,6 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
     });
     const writes = om.requests.filter((r) => r.method !== 'GET');
     expect(writes.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, '{id}')}`)).to.deep.equal([
-      'PUT /api/v1/services/messagingServices',
       'DELETE /api/v1/topics/{id}',
     ]);
     expect(om.topicByFqn(`${serviceName}."orders.v1"`)?.version, 'no version bump').to.equal(versionBefore);

@@ -7,6 +7,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { ServiceUpsertResult } from '../common/activity-results.js';
 import type { RunPhase, RunProgress } from '../common/progress.js';
 import { RUN_FATAL_FAILURE_TYPES } from '../common/failure-types.js';
 import type { PreparedRun, RunContext } from '../common/run-context.js';
@@ -224,28 +225,36 @@ async function runUnderServiceId(
 }
 
 async function startRun(prepared: PreparedRun, startedAt: string): Promise<IngestionProgress> {
-  const ctx: RunContext = { config: prepared.config, options: prepared.options };
-  await Promise.all([
+  const checked: RunContext = { config: prepared.config, options: prepared.options };
+  const [, openMetadata] = await Promise.all([
     step('verifyAwsIdentity', () =>
       checkSteps.verifyAwsIdentity.executeWithOptions(
         {
-          summary: ctx.config.aws.assumeRoleArn
-            ? `assume role ${ctx.config.aws.assumeRoleArn}`
+          summary: checked.config.aws.assumeRoleArn
+            ? `assume role ${checked.config.aws.assumeRoleArn}`
             : 'check AWS identity',
         },
-        [ctx],
+        [checked],
       ),
     ),
     step('checkOpenMetadata', () =>
       checkSteps.checkOpenMetadata.executeWithOptions(
-        { summary: `check OpenMetadata ${withoutCredentials(ctx.config.openMetadata.hostPort)}` },
-        [ctx],
+        { summary: `check OpenMetadata ${withoutCredentials(checked.config.openMetadata.hostPort)}` },
+        [checked],
       ),
     ),
     step('checkKinesis', () =>
-      checkSteps.checkKinesisConnection.executeWithOptions({ summary: 'check Kinesis connection' }, [ctx]),
+      checkSteps.checkKinesisConnection.executeWithOptions({ summary: 'check Kinesis connection' }, [
+        checked,
+      ]),
     ),
   ]);
+  // Every later step speaks the server's dialect, and knows the run it belongs to.
+  const ctx: RunContext = {
+    ...checked,
+    openMetadataVersion: openMetadata.version,
+    runId: workflowInfo().firstExecutionRunId,
+  };
   const service = await step('upsertService', () =>
     serviceStep.upsertMessagingService.executeWithOptions(
       { summary: `upsert messaging service ${ctx.config.serviceName}` },
@@ -253,8 +262,8 @@ async function startRun(prepared: PreparedRun, startedAt: string): Promise<Inges
     ),
   );
   const totals = emptyBatchResult();
-  if (ctx.options.dryRun && service.outcome === 'created')
-    addPlannedWrite(totals, `create messaging service ${ctx.config.serviceName}`);
+  if (ctx.options.dryRun && service.outcome !== 'unchanged')
+    addPlannedWrite(totals, plannedServiceWrite(ctx.config.serviceName, service));
   return {
     ctx,
     serviceFqn: service.serviceFqn,
@@ -262,11 +271,19 @@ async function startRun(prepared: PreparedRun, startedAt: string): Promise<Inges
     totals,
     streamsSeen: 0,
     filtered: 0,
-    serviceWritten: !ctx.options.dryRun,
-    runWarnings: prepared.warnings,
+    serviceWritten: !ctx.options.dryRun && service.outcome !== 'unchanged',
+    runWarnings: [...prepared.warnings, ...openMetadata.warnings],
     startedAt,
     listed: 0,
   };
+}
+
+function plannedServiceWrite(serviceName: string, service: ServiceUpsertResult): string {
+  if (service.outcome === 'restored') return `restore messaging service ${serviceName}`;
+  const keys = service.connectionKeys ?? [];
+  return keys.length > 0
+    ? `create messaging service ${serviceName} with its connection (${keys.join(', ')})`
+    : `create messaging service ${serviceName} without a connection (storeServiceConnection: false)`;
 }
 
 /** Runs a step that the whole run depends on: its failure ends the run with a clear message. */

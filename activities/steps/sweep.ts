@@ -2,6 +2,7 @@ import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import type { SweepResult } from '../../common/activity-results.js';
 import { compileFilterPattern } from '../../common/config/index.js';
 import type { RunContext } from '../../common/run-context.js';
+import { dialectFor } from '../openmetadata/dialect.js';
 import { listAllStreamNames } from '../aws/kinesis-listing.js';
 import type { RunResources } from '../run-resources.js';
 
@@ -19,7 +20,7 @@ export function createSweepActivities({
      */
     async sweepStaleTopics(ctx: RunContext, serviceFqn: string): Promise<SweepResult> {
       return boundary(ctx, async () => {
-        const keep = compileFilterPattern(ctx.config.filter);
+        const keep = compileFilterPattern(ctx.config.filter, dialectFor(ctx.openMetadataVersion).filterRule);
         const names = await listAllStreamNames(aws(ctx).kinesis, () => heartbeat(), pageSizes.streams);
         const live = new Set(names.filter(keep));
         const client = openMetadata(ctx);
