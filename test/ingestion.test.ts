@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisFixture } from '../devstack/kinesis-fixture.js';
@@ -128,8 +129,11 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
         openShardCount: 3,
         consumerCount: described.StreamDescriptionSummary?.ConsumerCount ?? 0,
         streamCreationTimestamp: described.StreamDescriptionSummary?.StreamCreationTimestamp?.toISOString(),
+        // The digest of the stored sample, read back with the topic in the next run's pages.
+        sampleDataMd5: createHash('md5').update(JSON.stringify(orders?.sampleData?.messages)).digest('hex'),
       },
     });
+    expect(orders?.sourceHash).to.match(/^[0-9a-f]{32}$/);
     expect([...(orders?.sampleData?.messages ?? [])].sort()).to.deep.equal([...textRecords].sort());
 
     const split = om.topicByFqn(`${serviceName}.split-me`);
@@ -173,7 +177,7 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
     ).to.deep.equal(serviceWrites);
   });
 
-  it('second run with a stream gone: writes nothing but the soft delete of its topic', async () => {
+  it('second run with a stream gone: writes nothing but the soft delete of its topic, and reads a few pages', async () => {
     await kinesis.fixture.deleteStream('retired');
     const versionBefore = om.topicByFqn(`${serviceName}."orders.v1"`)?.version;
     om.clearRequests();
@@ -194,6 +198,13 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
       'DELETE /api/v1/topics/{id}',
     ]);
     expect(om.topicByFqn(`${serviceName}."orders.v1"`)?.version, 'no version bump').to.equal(versionBefore);
+    const reads = om.requests.filter((r) => r.method === 'GET').map((r) => r.path);
+    expect(
+      reads.filter((path) => path.includes('/topics/name/') || path.endsWith('/sampleData')),
+      'no read of a topic or its sample data one by one',
+    ).to.deep.equal([]);
+    // version, service (check and step), 2 pages of the run's index of 106 topics, 1 of the sweep
+    expect(reads, 'reads').to.have.length(6);
     const retired = om.topics().find((t) => t.name === 'retired' && t.service.name === serviceName);
     expect(retired?.deleted).to.equal(true);
   });
@@ -223,9 +234,11 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
   });
 
   it('a stream that fails this run is reported with its step, and its topic is not swept', async () => {
-    const ordersPath = `/api/v1/topics/name/${encodeURIComponent(`${serviceName}."orders.v1"`)}`;
-    om.setFaultInjector(({ method, path }) =>
-      method === 'GET' && path === ordersPath ? { status: 400, message: 'simulated rejection' } : undefined,
+    await kinesis.fixture.splitShard('orders.v1');
+    om.setFaultInjector(({ method, path, body }) =>
+      method === 'PUT' && path === '/api/v1/topics' && (body as { name?: string }).name === 'orders.v1'
+        ? { status: 400, message: 'simulated rejection' }
+        : undefined,
     );
     try {
       const { summary } = await runIngestion(worker, config);
@@ -236,7 +249,7 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
           stream: 'orders.v1',
           step: 'upsertTopic',
           type: 'OpenMetadataRequestRejected',
-          message: `OpenMetadata rejected GET topics/name/${encodeURIComponent(`${serviceName}."orders.v1"`)} (400): simulated rejection`,
+          message: 'OpenMetadata rejected PUT topics (400): simulated rejection',
         },
       ]);
       expect(om.topicByFqn(`${serviceName}."orders.v1"`)?.deleted).to.equal(false);
