@@ -64,6 +64,7 @@ export type IngestionStep =
   | 'upsertTopic'
   | 'sampleData'
   | 'sweepStaleTopics'
+  | 'pipelineStatus'
   | 'batch';
 
 /** Kept in full up to this many; the counts stay exact beyond it. */

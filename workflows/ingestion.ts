@@ -12,6 +12,7 @@ import type { RunPhase, RunProgress } from '../common/progress.js';
 import { RUN_FATAL_FAILURE_TYPES } from '../common/failure-types.js';
 import type { PreparedRun, RunContext } from '../common/run-context.js';
 import { ingestionWorkflowId, type IngestionRunInput } from '../common/run-input.js';
+import { quoteFqnPart } from '../common/topic-mapping.js';
 import {
   MAX_LISTED_FAILURES,
   emptyBatchResult,
@@ -29,6 +30,7 @@ import {
   summarize,
   type IngestionProgress,
 } from './run-summary.js';
+import { PipelineStatusReporter } from './pipeline-reporting.js';
 import { kinesisStreamBatch } from './stream-batch.js';
 
 export type { IngestionProgress } from './run-summary.js';
@@ -41,6 +43,20 @@ export type { IngestionProgress } from './run-summary.js';
 export async function kinesisMetadataIngestion(
   input: IngestionRunInput,
   carried?: IngestionProgress,
+): Promise<IngestionSummary> {
+  const reporter = new PipelineStatusReporter();
+  try {
+    return await ingest(input, carried, reporter);
+  } catch (error) {
+    await reporter.failed(error);
+    throw error;
+  }
+}
+
+async function ingest(
+  input: IngestionRunInput,
+  carried: IngestionProgress | undefined,
+  reporter: PipelineStatusReporter,
 ): Promise<IngestionSummary> {
   let phase: RunPhase = carried ? 'listing' : 'checks';
   let current = carried;
@@ -77,7 +93,9 @@ export async function kinesisMetadataIngestion(
     if (workflowInfo().workflowId !== serviceRunId) {
       return runUnderServiceId(input, serviceRunId, prepared.config.serviceName, startedAt);
     }
-    current = await startRun(prepared, startedAt);
+    current = await startRun(prepared, startedAt, reporter);
+  } else {
+    reporter.attach({ ctx: current.ctx, serviceFqn: current.serviceFqn, startedAt });
   }
   const progress = current;
   const { ctx } = progress;
@@ -182,7 +200,9 @@ export async function kinesisMetadataIngestion(
     }
   }
   phase = 'done';
-  return summarize(progress, deleted, sweepSkippedReason);
+  const summary = summarize(progress, deleted, sweepSkippedReason);
+  await reporter.finished(summary);
+  return summary;
 }
 
 /**
@@ -224,8 +244,18 @@ async function runUnderServiceId(
   }
 }
 
-async function startRun(prepared: PreparedRun, startedAt: string): Promise<IngestionProgress> {
-  const checked: RunContext = { config: prepared.config, options: prepared.options };
+async function startRun(
+  prepared: PreparedRun,
+  startedAt: string,
+  reporter: PipelineStatusReporter,
+): Promise<IngestionProgress> {
+  const checked: RunContext = {
+    config: prepared.config,
+    options: prepared.options,
+    runId: workflowInfo().firstExecutionRunId,
+  };
+  // A run that fails its checks is reported too, under the service it names.
+  reporter.attach({ ctx: checked, serviceFqn: quoteFqnPart(checked.config.serviceName), startedAt });
   const [, openMetadata] = await Promise.all([
     step('verifyAwsIdentity', () =>
       checkSteps.verifyAwsIdentity.executeWithOptions(
@@ -250,11 +280,7 @@ async function startRun(prepared: PreparedRun, startedAt: string): Promise<Inges
     ),
   ]);
   // Every later step speaks the server's dialect, and knows the run it belongs to.
-  const ctx: RunContext = {
-    ...checked,
-    openMetadataVersion: openMetadata.version,
-    runId: workflowInfo().firstExecutionRunId,
-  };
+  const ctx: RunContext = { ...checked, openMetadataVersion: openMetadata.version };
   const service = await step('upsertService', () =>
     serviceStep.upsertMessagingService.executeWithOptions(
       { summary: `upsert messaging service ${ctx.config.serviceName}` },
@@ -264,6 +290,9 @@ async function startRun(prepared: PreparedRun, startedAt: string): Promise<Inges
   const totals = emptyBatchResult();
   if (ctx.options.dryRun && service.outcome !== 'unchanged')
     addPlannedWrite(totals, plannedServiceWrite(ctx.config.serviceName, service));
+  reporter.attach({ ctx, serviceFqn: service.serviceFqn, startedAt });
+  const reportFailed = await reporter.started();
+  if (reportFailed) addWarning(totals, reportFailed);
   return {
     ctx,
     serviceFqn: service.serviceFqn,
