@@ -1,10 +1,10 @@
 /**
  * The API contract of the OpenMetadata version the server impersonates, as far as this
  * product's requests reach: which keys the create requests take, the pipeline states, and the
- * endpoints that exist. From the comparison of the official client 1.3.4 -> 2.0.7
- * (shared/docs/openmetadata-versions.md); a change applies from the first version known to
- * have it. Kept apart from the product's own table of dialects (activities/openmetadata/
- * dialect.ts) on purpose: the server is the product's independent check.
+ * endpoints that exist. From the comparison of the official client's generated models,
+ * 1.3.4 -> 2.0.7; a change applies from the first version known to have it. Kept apart from
+ * the product's own table of dialects (activities/openmetadata/dialect.ts) on purpose: the
+ * server is the product's independent check.
  */
 export interface ApiContract {
   /** What GET /v1/system/version answers. */
