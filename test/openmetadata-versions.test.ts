@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { INGESTION_WORKFLOW_TYPE, ingestionWorkflowId } from '../common/run-input.js';
+import { startFaultProxy } from '../devstack/fault-proxy.js';
 import { startOpenMetadataTestServer } from '../devstack/openmetadata-test-server.js';
 import type { OpenMetadataTestServer } from '../devstack/openmetadata-test-server.js';
 import type { KinesisFixture } from '../devstack/kinesis-fixture.js';
@@ -191,6 +193,45 @@ describe('OpenMetadata 1.3 to 2.0, end to end', function () {
       message:
         "OpenMetadata server version 2.1.0 is outside the supported 1.3 to 2.0; enableVersionValidation is false, so the run goes on speaking 2.0's API",
     });
+  });
+
+  it('reports a cancelled run as stopped on 2.0 (failed before 1.13)', async () => {
+    for (const [version, state] of [
+      ['2.0.7', 'stopped'],
+      ['1.6.13', 'failed'],
+    ] as const) {
+      const om = await serve(version);
+      // Slow topic writes keep the run busy while it is cancelled.
+      const proxy = await startFaultProxy({
+        target: om.url.replace(/\/api$/, ''),
+        latencyMs: (request) => (request.method === 'PUT' && request.path === '/api/v1/topics' ? 2_000 : 0),
+      });
+      try {
+        const serviceName = uniqueName('cancelled');
+        const config = configFor(om, serviceName);
+        const server = (config.workflowConfig as { openMetadataServerConfig: Record<string, unknown> })
+          .openMetadataServerConfig;
+        server.hostPort = `${proxy.endpoint}/api`;
+        const handle = await worker.client.workflow.start(INGESTION_WORKFLOW_TYPE, {
+          taskQueue: worker.taskQueue,
+          workflowId: ingestionWorkflowId(serviceName),
+          args: [{ config }],
+        });
+        const pipelineFqn = `${serviceName}.kinesis_metadata`;
+        const deadline = Date.now() + 30_000;
+        while (om.pipelineStatuses(pipelineFqn).length === 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await handle.cancel();
+        await handle.result().catch(() => undefined);
+        expect(
+          om.pipelineStatuses(pipelineFqn).map((s) => s.pipelineState),
+          version,
+        ).to.deep.equal([state]);
+      } finally {
+        await proxy.close();
+      }
+    }
   });
 
   it('reports a failed run as failed, and a report that cannot be made as a warning only', async () => {
