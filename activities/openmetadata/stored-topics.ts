@@ -30,6 +30,8 @@ export interface StoredTopicsOptions {
   idleMs?: number;
   /** At most this many indexes (runs x services) are kept. */
   maxIndexes?: number;
+  /** After a failed load, how long steps read by name before the pages are tried again. */
+  retryMs?: number;
 }
 
 /**
@@ -48,11 +50,13 @@ export class StoredTopics {
   private readonly waitMs: number;
   private readonly idleMs: number;
   private readonly maxIndexes: number;
+  private readonly retryMs: number;
 
   constructor(options: StoredTopicsOptions = {}) {
     this.waitMs = options.waitMs ?? 15_000;
     this.idleMs = options.idleMs ?? 10 * 60_000;
     this.maxIndexes = options.maxIndexes ?? 8;
+    this.retryMs = options.retryMs ?? 30_000;
   }
 
   /**
@@ -105,8 +109,14 @@ export class StoredTopics {
       const index = load();
       entry = { index, usedAt: now };
       this.entries.set(key, entry);
-      // A failed load is not kept: the next step of the run tries again.
-      index.catch(() => this.entries.get(key) === entry && this.entries.delete(key));
+      // A failed load is kept a little while, so that the steps meanwhile read their topics
+      // by name at once instead of each trying the pages again; then a step tries again.
+      index.catch(() => {
+        const forget = setTimeout(() => {
+          if (this.entries.get(key) === entry) this.entries.delete(key);
+        }, this.retryMs);
+        forget.unref();
+      });
       while (this.entries.size > this.maxIndexes) {
         const oldest = this.entries.keys().next().value;
         if (oldest === undefined) break;
