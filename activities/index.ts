@@ -2,6 +2,7 @@ import { createRunResources, type ActivityDependencies } from './run-resources.j
 import { createCheckActivities } from './steps/checks.js';
 import { createDescribeActivities } from './steps/describe.js';
 import { createListingActivities } from './steps/listing.js';
+import { createPipelineStatusActivities } from './steps/pipeline-status.js';
 import { createPrepareActivities } from './steps/prepare.js';
 import { createSampleActivities } from './steps/samples.js';
 import { createServiceActivities } from './steps/service.js';
@@ -28,6 +29,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createTopicActivities(resources),
     ...createSampleActivities(resources),
     ...createSweepActivities(resources),
+    ...createPipelineStatusActivities(resources),
   };
 }
 

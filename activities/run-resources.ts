@@ -1,6 +1,7 @@
 import { awsClientsFor, type AwsClientOptions, type AwsClients } from './aws/aws-clients.js';
 import { toActivityFailure } from './errors.js';
 import { OpenMetadataClient } from './openmetadata/openmetadata-client.js';
+import { StoredTopics } from './openmetadata/stored-topics.js';
 import { resolveSecretField, secretFieldsOf, type SecretSources } from './secrets.js';
 import type { RunContext } from '../common/run-context.js';
 
@@ -24,6 +25,8 @@ export interface RunResources {
   aws(ctx: RunContext): AwsClients;
   /** An OpenMetadata client with the run's token and headers resolved on this worker. */
   openMetadata(ctx: RunContext): OpenMetadataClient;
+  /** Each run's stored topics, read once per run on this worker in pages of the service's topics. */
+  readonly storedTopics: StoredTopics;
   /**
    * Runs an activity body and converts its failure at the boundary: Temporal records the
    * failure in history and shows it in the UI, so every resolved secret is removed first.
@@ -48,6 +51,7 @@ export function createRunResources(deps: ActivityDependencies): RunResources {
   return {
     secrets: deps,
     pageSizes: deps.pageSizes ?? {},
+    storedTopics: new StoredTopics(),
     aws: (ctx) => awsClientsFor(ctx.config.aws, deps, deps.aws),
     openMetadata(ctx) {
       const om = ctx.config.openMetadata;

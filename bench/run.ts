@@ -459,11 +459,12 @@ async function main(): Promise<void> {
       const kinesisCalls = diffStats(kinesisProxy.stats(), kBefore);
       const omRequests = om.requests.slice(omBefore);
       const omWrites = omRequests.filter((r) => r.method !== 'GET');
+      const omReads = omRequests.length - omWrites.length;
       const topicWrites = omWrites.filter((r) => r.path.includes('/topics')).length;
       log(
         `${label}: done in ${wallMs} ms (created ${summary.created}, updated ${summary.updated}, unchanged ${summary.unchanged}, failed ${summary.failed})`,
       );
-      return { wallMs, summary, kinesisCalls, omWrites: omWrites.length, topicWrites, handle, cpu };
+      return { wallMs, summary, kinesisCalls, omReads, omWrites: omWrites.length, topicWrites, handle, cpu };
     };
 
     const first = await runOnce('run');
@@ -517,6 +518,7 @@ async function main(): Promise<void> {
         wallOverFloor: floor.seconds > 0 ? +(first.wallMs / 1000 / floor.seconds).toFixed(3) : null,
         throttledByProxy: throttled,
         kinesisCalls: first.kinesisCalls,
+        openMetadataReads: first.omReads,
         openMetadataWrites: first.omWrites,
         topicsInOpenMetadata: topicsPresent,
         openMetadataTopicWrites: first.topicWrites,
@@ -529,6 +531,7 @@ async function main(): Promise<void> {
       },
       rerun: rerun && {
         wallMs: rerun.wallMs,
+        openMetadataReads: rerun.omReads,
         openMetadataWrites: rerun.omWrites,
         openMetadataTopicWrites: rerun.topicWrites,
         unchanged: rerun.summary.unchanged,
@@ -558,6 +561,7 @@ function printFigures(f: {
     wallOverFloor: number | null;
     throttledByProxy: number;
     failed: number;
+    openMetadataReads: number;
     openMetadataWrites: number;
     openMetadataTopicWrites: number;
     topicsInOpenMetadata: number;
@@ -565,7 +569,14 @@ function printFigures(f: {
     histories: HistoryFigures;
     cpu: ReturnType<typeof cpuUse>;
   };
-  rerun?: { wallMs: number; openMetadataTopicWrites: number; openMetadataWrites: number } | undefined;
+  rerun?:
+    | {
+        wallMs: number;
+        openMetadataReads: number;
+        openMetadataTopicWrites: number;
+        openMetadataWrites: number;
+      }
+    | undefined;
   baseline?: { streams: number; wallMs: number; extrapolatedWallMs: number; speedUp: number } | undefined;
 }): void {
   const r = f.run;
@@ -631,13 +642,16 @@ function printFigures(f: {
         .map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`)
         .join(', ')} of ${r.cpu.capacitySeconds.toFixed(0)} (${Math.round(r.cpu.busyShare * 100)}%)`,
     ],
-    ['OpenMetadata writes (topic writes)', `${r.openMetadataWrites} (${r.openMetadataTopicWrites})`],
+    [
+      'OpenMetadata reads / writes (topic writes)',
+      `${r.openMetadataReads} / ${r.openMetadataWrites} (${r.openMetadataTopicWrites})`,
+    ],
   ];
   if (f.rerun) {
     rows.push(['re-run wall time', `${(f.rerun.wallMs / 1000).toFixed(1)} s`]);
     rows.push([
-      're-run OpenMetadata writes (topic writes)',
-      `${f.rerun.openMetadataWrites} (${f.rerun.openMetadataTopicWrites})`,
+      're-run OpenMetadata reads / writes (topic writes)',
+      `${f.rerun.openMetadataReads} / ${f.rerun.openMetadataWrites} (${f.rerun.openMetadataTopicWrites})`,
     ]);
   }
   if (f.baseline) {

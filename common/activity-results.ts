@@ -1,3 +1,5 @@
+import type { StreamFacts } from './stream-facts.js';
+
 /**
  * Where the next batch of a stream listing starts: after the last name the previous batch
  * consumed. Not a NextToken: tokens expire (ExpiredNextTokenException), and the next batch may
@@ -13,9 +15,19 @@ export interface AwsIdentity {
   arn?: string;
 }
 
+export interface OpenMetadataCheck {
+  /** The server's version, as GET /v1/system/version answers it. */
+  version: string;
+  /** E.g. a version outside the supported range, with enableVersionValidation: false. */
+  warnings: string[];
+}
+
 export interface ServiceUpsertResult {
   serviceFqn: string;
-  outcome: 'created' | 'updated' | 'unchanged';
+  /** An existing service is never written: `unchanged`; a soft-deleted one is `restored` as it was. */
+  outcome: 'created' | 'restored' | 'unchanged';
+  /** For `created`: the connection keys stored (`awsConfig.awsRegion`, ...); empty when none. */
+  connectionKeys?: string[];
 }
 
 export interface StreamBatchListing {
@@ -35,6 +47,18 @@ export interface TopicUpsertResult {
   outcome: 'created' | 'updated' | 'unchanged' | 'skipped';
   changedFields: string[];
   reason?: string;
+  /** The digest of the sample data the stored topic records (topicConfig.sampleDataMd5). */
+  sampleDigest?: string;
+}
+
+/**
+ * The topic whose sample data a step stores: the digest it records, compared with the new
+ * sample's, and what its topic is made of, to record the new digest.
+ */
+export interface SampleTarget {
+  serviceFqn: string;
+  facts: StreamFacts;
+  storedDigest?: string;
 }
 
 export interface SampleDataResult {

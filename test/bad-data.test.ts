@@ -64,6 +64,12 @@ describe('bad input: data', function () {
       target: om.url.replace(/\/api$/, ''),
       faults: [
         {
+          // The pages of the service's topics answer garbage: each stream then reads its own
+          // topic by name, which meets the faults below.
+          match: (r) => r.method === 'GET' && r.path === '/api/v1/topics',
+          action: { kind: 'status', status: 200, body: '{"data":"not a list"}' },
+        },
+        {
           // Well-formed JSON of the wrong shape, every time: reported, not retried for long.
           match: (r) => r.method === 'GET' && r.path === nameUrl('shape.wrong'),
           action: { kind: 'status', status: 200, body: '{"unexpected":true}' },

@@ -122,6 +122,7 @@ describe('ingestion config', () => {
           awsRegion: 'us-east-2',
           assumeRoleSessionName: 'OpenMetadataSession',
         },
+        connectionExtras: {},
         filter: { includes: [], excludes: ['_confluent.*'] },
         generateSampleData: false,
         markDeletedTopics: true,
@@ -132,6 +133,7 @@ describe('ingestion config', () => {
           verifySSL: 'no-ssl',
           extraHeaders: {},
           enableVersionValidation: true,
+          storeServiceConnection: true,
         },
         loggerLevel: 'INFO',
         successThreshold: 90,
@@ -160,6 +162,7 @@ describe('ingestion config', () => {
           assumeRoleSessionName: 'kinesis-ingestion',
           assumeRoleSourceIdentity: 'ingestion-bot',
         },
+        connectionExtras: { supportsMetadataExtraction: true },
         filter: { includes: ['orders.*', '(?P<kind>payments|refunds)_\\d+\\Z'], excludes: [] },
         generateSampleData: true,
         markDeletedTopics: false,
@@ -172,6 +175,7 @@ describe('ingestion config', () => {
           caCertificate: '/etc/ssl/certs/openmetadata-ca.pem',
           extraHeaders: { 'X-Request-Source': 'om-kinesis', 'X-Tenant': 'analytics' },
           enableVersionValidation: false,
+          storeServiceConnection: false,
         },
         loggerLevel: 'DEBUG',
         successThreshold: 75,
@@ -558,7 +562,6 @@ workflowConfig:
         'sink.config': { api_endpoint: 'http://localhost:8585/api' },
         'workflowConfig.config': { retries: 3 },
         processor: { type: 'pii-processor', config: {} },
-        ingestionPipelineFQN: 'local_kinesis.metadata',
         pipelineRunId: '3f4c7b52-2c5f-4c55-9a53-7d1b1bb1d0a1',
       });
       expectValid(result);
@@ -566,8 +569,51 @@ workflowConfig:
         'sink.config.api_endpoint: Ignored by this tool',
         'workflowConfig.config.retries: Ignored by this tool',
         'processor: Ignored by this tool',
-        'ingestionPipelineFQN: Ignored by this tool',
-        'pipelineRunId: Ignored by this tool',
+        'pipelineRunId: Ignored without ingestionPipelineFQN',
+      ]);
+    });
+
+    it('reads the ingestion pipeline a run reports to, and storeServiceConnection', () => {
+      const config = expectValid(
+        validate({
+          ingestionPipelineFQN: 'local_kinesis.metadata',
+          pipelineRunId: '3f4c7b52-2c5f-4c55-9a53-7d1b1bb1d0a1',
+          [`${SERVER}.storeServiceConnection`]: false,
+        }),
+      );
+      expect(config.pipeline).to.deep.equal({
+        fqn: 'local_kinesis.metadata',
+        runId: '3f4c7b52-2c5f-4c55-9a53-7d1b1bb1d0a1',
+      });
+      expect(config.openMetadata.storeServiceConnection).to.equal(false);
+      expect(expectValid(validate({})).openMetadata.storeServiceConnection).to.equal(true);
+    });
+
+    it('accepts the keys later OpenMetadata versions added, noting those that do not apply', () => {
+      const result = validate({
+        'source.serviceConnection.config.awsConfig.enabled': true,
+        'source.serviceConnection.config.topicFilterPattern': { includes: ['orders.*'] },
+        'source.serviceConnection.config.supportsProfiler': false,
+        [`${PIPELINE}.overrideMetadata`]: true,
+        enableStreamableLogs: true,
+        ingestionRunnerName: 'collate-runner',
+        [`${SERVER}.forceEntityOverwriting`]: true,
+      });
+      const config = expectValid(result);
+      expect(config.aws.enabled).to.equal(true);
+      expect(config.connectionExtras).to.deep.equal({
+        topicFilterPattern: { includes: ['orders.*'], excludes: [] },
+        supportsProfiler: false,
+      });
+      expect(config.filter, 'the connection filter filters nothing').to.equal(undefined);
+      expect(warningsOf(result)).to.deep.equal([
+        'source.serviceConnection.config.awsConfig.enabled: Not used by this tool. Stored with the connection of a service this tool creates, on OpenMetadata 1.13 or later',
+        `source.serviceConnection.config.topicFilterPattern: Not used: streams are filtered by ${PIPELINE}.topicFilterPattern, as by the official connector. Stored with the connection of a service this tool creates, on OpenMetadata 1.9 or later`,
+        'source.serviceConnection.config.supportsProfiler: Not used: Kinesis topics have no profiler. Stored with the connection of a service this tool creates, on OpenMetadata 2.0 or later',
+        `${PIPELINE}.overrideMetadata: Not needed: this tool writes only the fields it owns (partitions, retention, sizes, sourceUrl, topicConfig), never descriptions, tags or owners`,
+        `${SERVER}.forceEntityOverwriting: Ignored: an existing messaging service is never rewritten (the connection, description, owners and tags stored in OpenMetadata stay as they are)`,
+        "enableStreamableLogs: Ignored: run logs stay in the workers' logs and in Temporal",
+        "ingestionRunnerName: Ignored: this tool's workers run the ingestion, on their Temporal task queue, not an OpenMetadata ingestion runner",
       ]);
     });
   });
@@ -645,7 +691,7 @@ workflowConfig:
       expect(warningsOf(result)).to.deep.equal([
         `${AWS}.assumeRoleSessionName: Ignored without assumeRoleArn`,
         `${AWS}.assumeRoleSourceIdentity: Ignored without assumeRoleArn`,
-        `${PIPELINE}.topicFilterPattern.excludes: Ignored because includes is set (includes take precedence)`,
+        `${PIPELINE}.topicFilterPattern.excludes: Ignored by OpenMetadata up to 1.4 because includes is set (includes take precedence); from 1.5 a name must also match no exclude. This tool follows the server`,
         `${SERVER}.hostPort: Usually ends with /api (e.g. http://localhost:8585/api): API calls go to <hostPort>/v1/...`,
         `${SERVER}.sslConfig: Used only when verifySSL is 'validate'`,
         `${SERVER}.sslConfig.sslKey: Ignored: this tool does not present client certificates`,
@@ -843,12 +889,24 @@ workflowConfig:
       ]);
     });
 
-    it('lets includes win over excludes', () => {
+    it('lets includes win over excludes, as OpenMetadata does up to 1.4', () => {
       expect(kept({ includes: ['orders'], excludes: ['orders_tmp'] }, names)).to.deep.equal([
         'orders',
         'Orders_v2',
         'orders_tmp',
       ]);
+    });
+
+    it('from 1.5 on, keeps a name that matches an include and no exclude', () => {
+      const filter = { includes: ['orders', '_tmp'], excludes: ['orders_tmp', '.*_v2'] };
+      expect(names.filter(compileFilterPattern(filter, 'includesAndExcludes'))).to.deep.equal([
+        'orders',
+        '_tmp_orders',
+      ]);
+      expect(
+        names.filter(compileFilterPattern({ includes: [], excludes: ['_tmp'] }, 'includesAndExcludes')),
+        'without includes, the rules agree',
+      ).to.deep.equal(kept({ includes: [], excludes: ['_tmp'] }, names));
     });
 
     it('understands Python regular expression syntax', () => {

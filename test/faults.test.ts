@@ -133,7 +133,8 @@ describe('ingestion under injected faults', function () {
       const topics = om.topics().filter((t) => t.service.name === serviceName);
       expect(topics.map((t) => t.name).sort()).to.deep.equal(names);
       for (const topic of topics) {
-        expect(topic.version, `${topic.name}: one version, however often a PUT was retried`).to.equal(0.1);
+        // Created, then given its sample's digest: two versions, however often a PUT was retried.
+        expect(topic.version, `${topic.name}: versions`).to.equal(0.2);
         expect(topic.sampleData?.messages).to.deep.equal([
           `${topic.name} record 1`,
           `${topic.name} record 2`,

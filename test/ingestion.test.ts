@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisFixture } from '../devstack/kinesis-fixture.js';
@@ -79,19 +80,35 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
     expect(summary.failures).to.deep.equal([]);
     expect(summary.sampleMessages).to.equal(textRecords.length + 3 + splitBefore.length + splitAfter.length);
 
-    const servicePut = om.requests.find(
+    const serviceWrites = om.requests.filter(
       (r) =>
-        r.method === 'PUT' &&
-        r.path === '/api/v1/services/messagingServices' &&
+        r.method !== 'GET' &&
+        r.path.startsWith('/api/v1/services/messagingServices') &&
         (r.body as { name?: string }).name === serviceName,
     );
-    expect(servicePut?.body).to.deep.equal({
-      name: serviceName,
-      serviceType: 'Kinesis',
-      connection: {
-        config: { type: 'Kinesis', awsConfig: { awsRegion: 'us-east-1', endPointURL: kinesis.endpoint } },
-      },
-    });
+    // storeServiceConnection defaults to true: the connection as configured, the secret resolved
+    // on the worker, as OpenMetadata's own clients store it.
+    expect(serviceWrites.map((r) => [r.method, r.path, r.body])).to.deep.equal([
+      [
+        'POST',
+        '/api/v1/services/messagingServices',
+        {
+          name: serviceName,
+          serviceType: 'Kinesis',
+          connection: {
+            config: {
+              type: 'Kinesis',
+              awsConfig: {
+                awsAccessKeyId: kinesis.accessKeyId,
+                awsSecretAccessKey: SECRET,
+                awsRegion: 'us-east-1',
+                endPointURL: kinesis.endpoint,
+              },
+            },
+          },
+        },
+      ],
+    ]);
 
     const described = await kinesis.fixture.client.send(
       new DescribeStreamSummaryCommand({ StreamName: 'orders.v1' }),
@@ -112,8 +129,11 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
         openShardCount: 3,
         consumerCount: described.StreamDescriptionSummary?.ConsumerCount ?? 0,
         streamCreationTimestamp: described.StreamDescriptionSummary?.StreamCreationTimestamp?.toISOString(),
+        // The digest of the stored sample, read back with the topic in the next run's pages.
+        sampleDataMd5: createHash('md5').update(JSON.stringify(orders?.sampleData?.messages)).digest('hex'),
       },
     });
+    expect(orders?.sourceHash).to.match(/^[0-9a-f]{32}$/);
     expect([...(orders?.sampleData?.messages ?? [])].sort()).to.deep.equal([...textRecords].sort());
 
     const split = om.topicByFqn(`${serviceName}.split-me`);
@@ -151,12 +171,13 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
     expect(allHistory, 'the AWS secret never reaches history').to.not.include(SECRET);
     expect(allHistory).to.include('describe stream orders.v1');
     for (const history of histories) expect(history.events, history.workflowId).to.be.below(10_240);
-    expect(JSON.stringify(om.requests), 'nothing sent to OpenMetadata holds the secret').to.not.include(
-      SECRET,
-    );
+    expect(
+      om.requests.filter((r) => JSON.stringify(r).includes(SECRET)),
+      'only the service connection holds the secret',
+    ).to.deep.equal(serviceWrites);
   });
 
-  it('second run with a stream gone: writes nothing but the soft delete of its topic', async () => {
+  it('second run with a stream gone: writes nothing but the soft delete of its topic, and reads a few pages', async () => {
     await kinesis.fixture.deleteStream('retired');
     const versionBefore = om.topicByFqn(`${serviceName}."orders.v1"`)?.version;
     om.clearRequests();
@@ -174,10 +195,16 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
     });
     const writes = om.requests.filter((r) => r.method !== 'GET');
     expect(writes.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, '{id}')}`)).to.deep.equal([
-      'PUT /api/v1/services/messagingServices',
       'DELETE /api/v1/topics/{id}',
     ]);
     expect(om.topicByFqn(`${serviceName}."orders.v1"`)?.version, 'no version bump').to.equal(versionBefore);
+    const reads = om.requests.filter((r) => r.method === 'GET').map((r) => r.path);
+    expect(
+      reads.filter((path) => path.includes('/topics/name/') || path.endsWith('/sampleData')),
+      'no read of a topic or its sample data one by one',
+    ).to.deep.equal([]);
+    // version, service (check and step), 2 pages of the run's index of 106 topics, 1 of the sweep
+    expect(reads, 'reads').to.have.length(6);
     const retired = om.topics().find((t) => t.name === 'retired' && t.service.name === serviceName);
     expect(retired?.deleted).to.equal(true);
   });
@@ -207,9 +234,11 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
   });
 
   it('a stream that fails this run is reported with its step, and its topic is not swept', async () => {
-    const ordersPath = `/api/v1/topics/name/${encodeURIComponent(`${serviceName}."orders.v1"`)}`;
-    om.setFaultInjector(({ method, path }) =>
-      method === 'GET' && path === ordersPath ? { status: 400, message: 'simulated rejection' } : undefined,
+    await kinesis.fixture.splitShard('orders.v1');
+    om.setFaultInjector(({ method, path, body }) =>
+      method === 'PUT' && path === '/api/v1/topics' && (body as { name?: string }).name === 'orders.v1'
+        ? { status: 400, message: 'simulated rejection' }
+        : undefined,
     );
     try {
       const { summary } = await runIngestion(worker, config);
@@ -220,7 +249,7 @@ describe('kinesisMetadataIngestion, end to end on the real stack', function () {
           stream: 'orders.v1',
           step: 'upsertTopic',
           type: 'OpenMetadataRequestRejected',
-          message: `OpenMetadata rejected GET topics/name/${encodeURIComponent(`${serviceName}."orders.v1"`)} (400): simulated rejection`,
+          message: 'OpenMetadata rejected PUT topics (400): simulated rejection',
         },
       ]);
       expect(om.topicByFqn(`${serviceName}."orders.v1"`)?.deleted).to.equal(false);

@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { startOpenMetadataTestServer } from '../devstack/openmetadata-test-server.js';
 import type {
   ChangeDescription,
+  IngestionPipeline,
   MessagingService,
   OpenMetadataTestServer,
   OpenMetadataTestServerOptions,
@@ -25,6 +26,8 @@ interface Answer<T> {
   change: string | null;
   body: T;
 }
+
+const messageOf = (answer: Answer<unknown>): string => (answer.body as ErrorBody).message;
 
 const KINESIS_CONNECTION = { config: { type: 'Kinesis', awsConfig: { awsRegion: 'us-east-2' } } };
 
@@ -562,6 +565,205 @@ describe('OpenMetadata test server', function () {
     expect((await putTopic(server, 'orders')).status).to.equal(403);
     server.setForbiddenPaths([]);
     expect((await putTopic(server, 'orders')).status).to.equal(200);
+  });
+
+  describe("held to OpenMetadata's published JSON schemas", function () {
+    const badConnection = async (config: object, version?: string) => {
+      const server = await serve(version ? { version } : {});
+      return call(server, 'PUT', '/v1/services/messagingServices', {
+        name: 'svc',
+        serviceType: 'Kinesis',
+        connection: { config },
+      });
+    };
+
+    it('checks the service connection against kinesisConnection and awsCredentials', async function () {
+      expect(await badConnection({ type: 'Kinesis', awsConfig: { awsAccessKeyId: 'AKIA' } })).to.deep.include(
+        {
+          status: 400,
+          body: {
+            code: 400,
+            message: "[connection.config.awsConfig must have required property 'awsRegion']",
+          },
+        },
+      );
+      expect(
+        (
+          await badConnection({
+            type: 'Kinesis',
+            awsConfig: { awsRegion: 'us-east-1', region: 'x' },
+            extra: 1,
+          })
+        ).body,
+      ).to.deep.equal({
+        code: 400,
+        message:
+          '[connection.config must NOT have additional properties (extra), connection.config.awsConfig must NOT have additional properties (region)]',
+      });
+      expect(
+        (await badConnection({ type: 'Kafka', awsConfig: { awsRegion: 'us-east-1' } })).body.message,
+      ).to.equal('[connection.config.type must be equal to one of the allowed values (["Kinesis"])]');
+      const stored = await badConnection({
+        type: 'Kinesis',
+        awsConfig: { awsRegion: 'us-east-1', awsAccessKeyId: 'AKIA', awsSecretAccessKey: 'secret' },
+      });
+      expect(stored.status).to.equal(201);
+    });
+
+    it('takes the connection keys of later versions only from those versions', async function () {
+      const newer = {
+        type: 'Kinesis',
+        awsConfig: { awsRegion: 'us-east-1', enabled: true },
+        supportsProfiler: false,
+      };
+      expect((await badConnection(newer, '1.6.2')).body.message).to.equal(
+        '[connection.config must NOT have additional properties (supportsProfiler), connection.config.awsConfig must NOT have additional properties (enabled)]',
+      );
+      expect((await badConnection(newer, '2.0.7')).status).to.equal(201);
+    });
+
+    it('looks up a domain even when its name is empty', async function () {
+      const server = await serve();
+      const answer = await call(server, 'PUT', '/v1/services/messagingServices', {
+        name: 'svc',
+        serviceType: 'Kinesis',
+        domain: '',
+      });
+      expect(answer).to.deep.include({
+        status: 404,
+        body: { code: 404, message: 'domain instance for  not found' },
+      });
+    });
+
+    it('takes owner up to 1.4, owners from 1.5, and domains from 1.9', async function () {
+      const owner = { id: '3f4c7b52-2c5f-4c55-9a53-7d1b1bb1d0a1', type: 'user' };
+      const old = await serve({ version: '1.3.4' });
+      expect(messageOf(await putService(old, 'svc', { owner }))).to.equal(
+        `user instance for ${owner.id} not found`,
+      );
+      expect(messageOf(await putService(old, 'svc', { owners: [owner] }))).to.match(
+        /^Unrecognized field "owners" \(class org\.openmetadata\.schema\.api\.services\.CreateMessagingService\)/,
+      );
+      const mid = await serve({ version: '1.6.13' });
+      expect(messageOf(await putService(mid, 'svc', { owner }))).to.match(/^Unrecognized field "owner" /);
+      expect((await putService(mid, 'svc', { owners: [] })).status).to.equal(201);
+      expect(messageOf(await putTopic(mid, 't', { domain: 'sales' }))).to.equal(
+        'domain instance for sales not found',
+      );
+      const current = await serve({ version: '2.0.7' });
+      expect((await putService(current, 'svc', { domains: [] })).status).to.equal(201);
+      expect(messageOf(await putTopic(current, 't', { domain: 'sales' }))).to.match(
+        /^Unrecognized field "domain" \(class org\.openmetadata\.schema\.api\.data\.CreateTopic\)/,
+      );
+    });
+  });
+
+  it('deletes stale topics with one request from 2.0 on, and answers 404 to it before', async function () {
+    const stale = {
+      scopeFqn: 'kinesis_svc',
+      scopeEntityType: 'service',
+      seenFqns: ['kinesis_svc.kept'],
+      recursive: false,
+    };
+    const mid = await serve({ version: '1.6.13' });
+    await putService(mid);
+    expect(await call(mid, 'DELETE', '/v1/topics/deleteStale', stale)).to.deep.include({
+      status: 404,
+      body: { code: 404, message: 'HTTP 404 Not Found' },
+    });
+
+    const server = await serve({ version: '2.0.7' });
+    await putService(server);
+    for (const name of ['kept', 'gone', 'also-gone']) await putTopic(server, name);
+    const answer = await call<{ deleted: number }>(server, 'DELETE', '/v1/topics/deleteStale', stale);
+    expect(answer).to.deep.include({ status: 200, body: { deleted: 2 } });
+    expect(
+      server
+        .topics()
+        .map((topic) => [topic.name, topic.deleted])
+        .sort(),
+    ).to.deep.equal([
+      ['also-gone', true],
+      ['gone', true],
+      ['kept', false],
+    ]);
+    expect(
+      (await call(server, 'DELETE', '/v1/topics/deleteStale', { scopeFqn: 'kinesis_svc' })).body.message,
+    ).to.equal('[scopeEntityType must not be null, seenFqns must not be null]');
+  });
+
+  it("keeps an ingestion pipeline's run statuses by run id, in the version's states", async function () {
+    const pipelineOf = (service: MessagingService, extra: object = {}) => ({
+      name: 'kinesis_pipeline',
+      pipelineType: 'metadata',
+      service: { id: service.id, type: 'messagingService' },
+      sourceConfig: { config: { type: 'MessagingMetadata', markDeletedTopics: true } },
+      airflowConfig: {},
+      ...extra,
+    });
+    const status = (runId: string, pipelineState: string) => ({
+      runId,
+      pipelineState,
+      startDate: 1_700_000_000_000,
+      timestamp: 1_700_000_000_000,
+      status: [
+        {
+          name: 'Kinesis',
+          records: 2,
+          updated_records: 0,
+          warnings: 0,
+          errors: 0,
+          filtered: 1,
+          failures: [],
+        },
+      ],
+    });
+    const path = '/v1/services/ingestionPipelines/kinesis_svc.kinesis_pipeline/pipelineStatus';
+
+    const server = await serve({ version: '1.3.4' });
+    const service = (await putService(server)).body;
+    expect(
+      (await call(server, 'GET', '/v1/services/ingestionPipelines/name/kinesis_svc.kinesis_pipeline')).status,
+    ).to.equal(404);
+    const bad = await call(
+      server,
+      'PUT',
+      '/v1/services/ingestionPipelines',
+      pipelineOf(service, {
+        sourceConfig: { config: { type: 'MessagingMetadata', overrideMetadata: true } },
+      }),
+    );
+    expect(bad.status).to.equal(400);
+    expect(bad.body.message).to.include(
+      'sourceConfig.config must NOT have additional properties (overrideMetadata)',
+    );
+    const created = await call<IngestionPipeline>(
+      server,
+      'PUT',
+      '/v1/services/ingestionPipelines',
+      pipelineOf(service),
+    );
+    expect(created).to.deep.include({ status: 201, change: 'entityCreated' });
+    expect(created.body).to.include({
+      fullyQualifiedName: 'kinesis_svc.kinesis_pipeline',
+      pipelineType: 'metadata',
+    });
+
+    expect((await call(server, 'PUT', path, status('run-1', 'running'))).status).to.equal(200);
+    expect(
+      (await call(server, 'PUT', path, { ...status('run-1', 'success'), endDate: 1_700_000_060_000 })).status,
+    ).to.equal(200);
+    const stopped = await call(server, 'PUT', path, status('run-2', 'stopped'));
+    expect(stopped.status).to.equal(400);
+    expect(stopped.body.message).to.match(/problem: stopped/);
+    expect(server.pipelineStatuses('kinesis_svc.kinesis_pipeline')).to.deep.equal([
+      { ...status('run-1', 'success'), endDate: 1_700_000_060_000 },
+    ]);
+
+    const current = await serve({ version: '2.0.7' });
+    const service2 = (await putService(current)).body;
+    await call(current, 'PUT', '/v1/services/ingestionPipelines', pipelineOf(service2));
+    expect((await call(current, 'PUT', path, status('run-2', 'stopped'))).status).to.equal(200);
   });
 
   it('records every request with its answer', async function () {

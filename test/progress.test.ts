@@ -106,10 +106,12 @@ describe('run progress', function () {
 
     before(async function () {
       this.timeout(60_000);
-      // One stream fails (OpenMetadata rejects reading its topic), so that failures show up midway.
+      // One stream fails (OpenMetadata rejects writing its topic), so that failures show up midway.
       const om = await getOpenMetadata();
-      om.setFaultInjector(({ method, path }) =>
-        method === 'GET' && path.includes(`/topics/name/${serviceName}.`) && path.includes('progress-07')
+      om.setFaultInjector(({ method, path, body }) =>
+        method === 'PUT' &&
+        path === '/api/v1/topics' &&
+        (body as { name?: string }).name?.includes('progress-07')
           ? { status: 400, message: 'simulated rejection' }
           : undefined,
       );

@@ -287,7 +287,7 @@ describe('run outcomes', function () {
     });
     expect([...summary.plannedWrites].sort()).to.deep.equal(
       [
-        `create messaging service ${serviceName}`,
+        `create messaging service ${serviceName} with its connection (type, awsConfig.awsAccessKeyId, awsConfig.awsSecretAccessKey, awsConfig.awsRegion, awsConfig.endPointURL)`,
         'create topic dry.one',
         'create topic dry-two',
         'store 2 sample messages for topic dry-two',

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
 import type { StreamFacts } from '../common/stream-facts.js';
+import { createHash } from 'node:crypto';
+import { sampleDigestOf, sourceHashOf, topicRequestOf } from '../activities/openmetadata/topic-request.js';
 import {
   changedTopicFields,
+  splitFqn,
   toCreateTopicRequest,
   topicFqn,
   UnmappableStreamError,
@@ -66,6 +69,34 @@ describe('topicFqn', () => {
     expect(topicFqn('svc', 'plain')).to.equal('svc.plain');
     expect(topicFqn('svc', 'orders.v1')).to.equal('svc."orders.v1"');
     expect(topicFqn('my.svc', 'a.b')).to.equal('"my.svc"."a.b"');
+  });
+});
+
+describe('splitFqn', () => {
+  it('splits at dots outside quotes and unquotes the parts', () => {
+    expect(splitFqn('kinesis_svc."orders.v1"')).to.deep.equal(['kinesis_svc', 'orders.v1']);
+    expect(splitFqn('"svc.prod".metadata')).to.deep.equal(['svc.prod', 'metadata']);
+  });
+});
+
+describe('sourceHash and the sample digest', () => {
+  it("is the MD5 of the request's JSON without sourceHash, whatever the key order", () => {
+    const request = toCreateTopicRequest(facts, 'kinesis_svc', 'eu-west-1');
+    const reordered = Object.fromEntries(Object.entries(request).reverse());
+    expect(sourceHashOf(request)).to.match(/^[0-9a-f]{32}$/);
+    expect(sourceHashOf(reordered)).to.equal(sourceHashOf(request));
+    expect(sourceHashOf({ ...request, sourceHash: 'ffff' })).to.equal(sourceHashOf(request));
+    expect(sourceHashOf({ ...request, partitions: 5 })).to.not.equal(sourceHashOf(request));
+  });
+
+  it("carries the stored sample's digest in topicConfig, which the hash covers", () => {
+    const digest = sampleDigestOf(['a', 'b']);
+    expect(digest).to.equal(createHash('md5').update('["a","b"]').digest('hex'));
+    const plain = topicRequestOf(facts, 'kinesis_svc', 'eu-west-1', undefined);
+    const withDigest = topicRequestOf(facts, 'kinesis_svc', 'eu-west-1', digest);
+    expect(plain.topicConfig).to.not.have.property('sampleDataMd5');
+    expect(withDigest.topicConfig).to.include({ sampleDataMd5: digest });
+    expect(withDigest.sourceHash).to.equal(sourceHashOf(withDigest)).and.not.equal(plain.sourceHash);
   });
 });
 

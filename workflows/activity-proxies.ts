@@ -67,3 +67,12 @@ export const sweepStep = proxyActivities<IngestionActivities>({
   heartbeatTimeout: '1 minute',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
 });
+
+/**
+ * Reporting the run's status to its OpenMetadata ingestion pipeline is informational: a few
+ * quick attempts, then the run goes on with a warning instead of waiting on it.
+ */
+export const pipelineStatusStep = proxyActivities<IngestionActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 4 },
+});

@@ -7,10 +7,12 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { ServiceUpsertResult } from '../common/activity-results.js';
 import type { RunPhase, RunProgress } from '../common/progress.js';
 import { RUN_FATAL_FAILURE_TYPES } from '../common/failure-types.js';
 import type { PreparedRun, RunContext } from '../common/run-context.js';
 import { ingestionWorkflowId, type IngestionRunInput } from '../common/run-input.js';
+import { quoteFqnPart } from '../common/topic-mapping.js';
 import {
   MAX_LISTED_FAILURES,
   emptyBatchResult,
@@ -28,6 +30,7 @@ import {
   summarize,
   type IngestionProgress,
 } from './run-summary.js';
+import { PipelineStatusReporter } from './pipeline-reporting.js';
 import { kinesisStreamBatch } from './stream-batch.js';
 
 export type { IngestionProgress } from './run-summary.js';
@@ -40,6 +43,20 @@ export type { IngestionProgress } from './run-summary.js';
 export async function kinesisMetadataIngestion(
   input: IngestionRunInput,
   carried?: IngestionProgress,
+): Promise<IngestionSummary> {
+  const reporter = new PipelineStatusReporter();
+  try {
+    return await ingest(input, carried, reporter);
+  } catch (error) {
+    await reporter.failed(error);
+    throw error;
+  }
+}
+
+async function ingest(
+  input: IngestionRunInput,
+  carried: IngestionProgress | undefined,
+  reporter: PipelineStatusReporter,
 ): Promise<IngestionSummary> {
   let phase: RunPhase = carried ? 'listing' : 'checks';
   let current = carried;
@@ -76,7 +93,9 @@ export async function kinesisMetadataIngestion(
     if (workflowInfo().workflowId !== serviceRunId) {
       return runUnderServiceId(input, serviceRunId, prepared.config.serviceName, startedAt);
     }
-    current = await startRun(prepared, startedAt);
+    current = await startRun(prepared, startedAt, reporter);
+  } else {
+    reporter.attach({ ctx: current.ctx, serviceFqn: current.serviceFqn, startedAt });
   }
   const progress = current;
   const { ctx } = progress;
@@ -181,7 +200,9 @@ export async function kinesisMetadataIngestion(
     }
   }
   phase = 'done';
-  return summarize(progress, deleted, sweepSkippedReason);
+  const summary = summarize(progress, deleted, sweepSkippedReason);
+  await reporter.finished(summary);
+  return summary;
 }
 
 /**
@@ -223,29 +244,43 @@ async function runUnderServiceId(
   }
 }
 
-async function startRun(prepared: PreparedRun, startedAt: string): Promise<IngestionProgress> {
-  const ctx: RunContext = { config: prepared.config, options: prepared.options };
-  await Promise.all([
+async function startRun(
+  prepared: PreparedRun,
+  startedAt: string,
+  reporter: PipelineStatusReporter,
+): Promise<IngestionProgress> {
+  const checked: RunContext = {
+    config: prepared.config,
+    options: prepared.options,
+    runId: workflowInfo().firstExecutionRunId,
+  };
+  // A run that fails its checks is reported too, under the service it names.
+  reporter.attach({ ctx: checked, serviceFqn: quoteFqnPart(checked.config.serviceName), startedAt });
+  const [, openMetadata] = await Promise.all([
     step('verifyAwsIdentity', () =>
       checkSteps.verifyAwsIdentity.executeWithOptions(
         {
-          summary: ctx.config.aws.assumeRoleArn
-            ? `assume role ${ctx.config.aws.assumeRoleArn}`
+          summary: checked.config.aws.assumeRoleArn
+            ? `assume role ${checked.config.aws.assumeRoleArn}`
             : 'check AWS identity',
         },
-        [ctx],
+        [checked],
       ),
     ),
     step('checkOpenMetadata', () =>
       checkSteps.checkOpenMetadata.executeWithOptions(
-        { summary: `check OpenMetadata ${withoutCredentials(ctx.config.openMetadata.hostPort)}` },
-        [ctx],
+        { summary: `check OpenMetadata ${withoutCredentials(checked.config.openMetadata.hostPort)}` },
+        [checked],
       ),
     ),
     step('checkKinesis', () =>
-      checkSteps.checkKinesisConnection.executeWithOptions({ summary: 'check Kinesis connection' }, [ctx]),
+      checkSteps.checkKinesisConnection.executeWithOptions({ summary: 'check Kinesis connection' }, [
+        checked,
+      ]),
     ),
   ]);
+  // Every later step speaks the server's dialect, and knows the run it belongs to.
+  const ctx: RunContext = { ...checked, openMetadataVersion: openMetadata.version };
   const service = await step('upsertService', () =>
     serviceStep.upsertMessagingService.executeWithOptions(
       { summary: `upsert messaging service ${ctx.config.serviceName}` },
@@ -253,8 +288,11 @@ async function startRun(prepared: PreparedRun, startedAt: string): Promise<Inges
     ),
   );
   const totals = emptyBatchResult();
-  if (ctx.options.dryRun && service.outcome === 'created')
-    addPlannedWrite(totals, `create messaging service ${ctx.config.serviceName}`);
+  if (ctx.options.dryRun && service.outcome !== 'unchanged')
+    addPlannedWrite(totals, plannedServiceWrite(ctx.config.serviceName, service));
+  reporter.attach({ ctx, serviceFqn: service.serviceFqn, startedAt });
+  const reportFailed = await reporter.started();
+  if (reportFailed) addWarning(totals, reportFailed);
   return {
     ctx,
     serviceFqn: service.serviceFqn,
@@ -262,11 +300,19 @@ async function startRun(prepared: PreparedRun, startedAt: string): Promise<Inges
     totals,
     streamsSeen: 0,
     filtered: 0,
-    serviceWritten: !ctx.options.dryRun,
-    runWarnings: prepared.warnings,
+    serviceWritten: !ctx.options.dryRun && service.outcome !== 'unchanged',
+    runWarnings: [...prepared.warnings, ...openMetadata.warnings],
     startedAt,
     listed: 0,
   };
+}
+
+function plannedServiceWrite(serviceName: string, service: ServiceUpsertResult): string {
+  if (service.outcome === 'restored') return `restore messaging service ${serviceName}`;
+  const keys = service.connectionKeys ?? [];
+  return keys.length > 0
+    ? `create messaging service ${serviceName} with its connection (${keys.join(', ')})`
+    : `create messaging service ${serviceName} without a connection (storeServiceConnection: false)`;
 }
 
 /** Runs a step that the whole run depends on: its failure ends the run with a clear message. */

@@ -1,4 +1,5 @@
 import { isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { SampleTarget } from '../common/activity-results.js';
 import { RUN_FATAL_FAILURE_TYPES, FailureType } from '../common/failure-types.js';
 import type { RunContext } from '../common/run-context.js';
 import {
@@ -83,7 +84,10 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
         const fields = topic.changedFields.length ? ` (${topic.changedFields.join(', ')})` : '';
         plan(result, `${topic.outcome === 'created' ? 'create' : 'update'} topic ${name}${fields}`);
       }
-      if (ctx.config.generateSampleData) await sampleStream(name, topic.topicId, topic.outcome === 'created');
+      if (ctx.config.generateSampleData) {
+        const target: SampleTarget = { serviceFqn, facts, storedDigest: topic.sampleDigest };
+        await sampleStream(name, topic.topicId, topic.outcome === 'created', target);
+      }
     } catch (error) {
       if (isCancellation(error)) throw error;
       const failure = failureInfo(error);
@@ -109,11 +113,12 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
     name: string,
     topicId: string | undefined,
     topicIsNew: boolean,
+    target: SampleTarget,
   ): Promise<void> => {
     try {
       const sample = await samplingStep.ingestSampleData.executeWithOptions(
         { summary: `sample stream ${name}` },
-        [ctx, name, topicId, topicIsNew],
+        [ctx, name, topicId, topicIsNew, target],
       );
       result.sampleMessages += sample.messages;
       if (ctx.options.dryRun && sample.written)

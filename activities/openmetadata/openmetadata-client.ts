@@ -63,8 +63,50 @@ export class OpenMetadataClient {
     return body.version;
   }
 
-  async messagingServiceByName(name: string): Promise<OpenMetadataEntity | undefined> {
-    return this.getOrUndefined(`services/messagingServices/name/${encodeURIComponent(name)}`);
+  async messagingServiceByName(
+    name: string,
+    options: { include?: Include } = {},
+  ): Promise<OpenMetadataEntity | undefined> {
+    return this.getOrUndefined(
+      `services/messagingServices/name/${encodeURIComponent(name)}`,
+      options.include ? { include: options.include } : undefined,
+    );
+  }
+
+  /** Creates a messaging service; an existing one is never replaced (409, an OpenMetadataHttpError). */
+  async createMessagingService(request: object): Promise<OpenMetadataEntity> {
+    const path = 'services/messagingServices';
+    return entityOf(await this.call('POST', path, { json: request }), `POST ${path}`);
+  }
+
+  async restoreMessagingService(id: string): Promise<OpenMetadataEntity> {
+    const path = 'services/messagingServices/restore';
+    return entityOf(await this.call('PUT', path, { json: { id } }), `PUT ${path}`);
+  }
+
+  async ingestionPipelineByFqn(fqn: string): Promise<OpenMetadataEntity | undefined> {
+    return this.getOrUndefined(`services/ingestionPipelines/name/${encodeURIComponent(fqn)}`);
+  }
+
+  async createIngestionPipeline(request: object): Promise<OpenMetadataEntity> {
+    return (await this.put('services/ingestionPipelines', request)).entity;
+  }
+
+  /** Adds or replaces (by its runId) a run's status of the ingestion pipeline `fqn`. */
+  async putPipelineStatus(fqn: string, status: object): Promise<void> {
+    await this.call('PUT', `services/ingestionPipelines/${encodeURIComponent(fqn)}/pipelineStatus`, {
+      json: status,
+    });
+  }
+
+  /**
+   * OpenMetadata 2.0's stale delete: every topic of the service whose FQN is not in `seenFqns`
+   * is soft-deleted by the server in one request. Older servers answer 404.
+   */
+  async deleteStaleTopics(serviceFqn: string, seenFqns: string[]): Promise<void> {
+    await this.call('DELETE', 'topics/deleteStale', {
+      json: { scopeFqn: serviceFqn, scopeEntityType: 'service', seenFqns, recursive: false },
+    });
   }
 
   async putMessagingService(request: object): Promise<{ entity: OpenMetadataEntity; change: ChangeType }> {
@@ -110,7 +152,7 @@ export class OpenMetadataClient {
   /** Topics of one service, page by page (`limit` per page), following the `after` cursor. */
   async *topicsOfService(
     serviceFqn: string,
-    options: { include?: Include; limit?: number } = {},
+    options: { include?: Include; limit?: number; fields?: string[] } = {},
   ): AsyncGenerator<OpenMetadataEntity[]> {
     let after: string | undefined;
     do {
@@ -119,6 +161,7 @@ export class OpenMetadataClient {
         limit: String(options.limit ?? 100),
         include: options.include ?? 'non-deleted',
       };
+      if (options.fields?.length) searchParams.fields = options.fields.join(',');
       if (after) searchParams.after = after;
       const page = await this.call<{ data?: unknown; paging?: { after?: unknown } }>('GET', 'topics', {
         searchParams,

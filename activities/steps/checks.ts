@@ -1,10 +1,16 @@
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { AwsIdentity } from '../../common/activity-results.js';
+import type { AwsIdentity, OpenMetadataCheck } from '../../common/activity-results.js';
 import type { RunContext } from '../../common/run-context.js';
 import { classifyAwsError } from '../aws/aws-errors.js';
 import { FailureType } from '../../common/failure-types.js';
 import { IngestionActivityError, OpenMetadataVersionMismatchError } from '../errors.js';
+import {
+  dialectFor,
+  isSupportedServerVersion,
+  parseServerVersion,
+  SUPPORTED_RANGE_TEXT,
+} from '../openmetadata/dialect.js';
 import type { RunResources } from '../run-resources.js';
 
 /** The checks a run makes before it writes anything: each names what to fix when it fails. */
@@ -27,18 +33,30 @@ export function createCheckActivities({
       });
     },
 
-    async checkOpenMetadata(ctx: RunContext): Promise<{ version: string }> {
+    /**
+     * Reads the server's version (which decides the dialect the run speaks) and proves the
+     * token works. A version outside 1.3 to 2.0 fails the run, or with
+     * enableVersionValidation: false is a warning and the nearest version's dialect is spoken.
+     */
+    async checkOpenMetadata(ctx: RunContext): Promise<OpenMetadataCheck> {
       return boundary(ctx, async () => {
         const client = openMetadata(ctx);
         const version = await client.serverVersion();
-        if (ctx.config.openMetadata.enableVersionValidation && !isSupportedServerVersion(version)) {
-          throw new OpenMetadataVersionMismatchError(
-            `OpenMetadata server version ${version} is not supported (1.3 or a later 1.x is): upgrade the server, or set workflowConfig.openMetadataServerConfig.enableVersionValidation: false to try anyway`,
+        const warnings: string[] = [];
+        const parsed = parseServerVersion(version);
+        if (!parsed || !isSupportedServerVersion(parsed)) {
+          if (ctx.config.openMetadata.enableVersionValidation) {
+            throw new OpenMetadataVersionMismatchError(
+              `OpenMetadata server version ${version} is not supported (this tool supports ${SUPPORTED_RANGE_TEXT}): upgrade the server, or set workflowConfig.openMetadataServerConfig.enableVersionValidation: false to try anyway`,
+            );
+          }
+          warnings.push(
+            `OpenMetadata server version ${version} is outside the supported ${SUPPORTED_RANGE_TEXT}; enableVersionValidation is false, so the run goes on speaking ${dialectFor(version).version}'s API`,
           );
         }
         // The version endpoint needs no token: an authenticated read proves the token works.
         await client.messagingServiceByName(ctx.config.serviceName);
-        return { version };
+        return { version, warnings };
       });
     },
 
@@ -61,9 +79,4 @@ export function createCheckActivities({
       });
     },
   };
-}
-
-function isSupportedServerVersion(version: string): boolean {
-  const [major, minor] = version.split('.').map((part) => Number.parseInt(part, 10));
-  return major === 1 && minor !== undefined && minor >= 3;
 }

@@ -1,6 +1,7 @@
 import type { StreamBatchCursor, StreamBatchListing } from '../../common/activity-results.js';
 import { compileFilterPattern } from '../../common/config/index.js';
 import type { RunContext } from '../../common/run-context.js';
+import { dialectFor } from '../openmetadata/dialect.js';
 import { listStreamNamesPage, type StreamListingCursor } from '../aws/kinesis-listing.js';
 import { heartbeatAtMostEvery } from '../heartbeats.js';
 import type { RunResources } from '../run-resources.js';
@@ -18,7 +19,7 @@ export function createListingActivities({
     async listStreamsBatch(ctx: RunContext, cursor?: StreamBatchCursor): Promise<StreamBatchListing> {
       return boundary(ctx, async () => {
         const { kinesis } = aws(ctx);
-        const keep = compileFilterPattern(ctx.config.filter);
+        const keep = compileFilterPattern(ctx.config.filter, dialectFor(ctx.openMetadataVersion).filterRule);
         const progress = heartbeatAtMostEvery();
         const listing: StreamBatchListing = { names: [], seen: 0, filtered: 0 };
         let pageCursor: StreamListingCursor | undefined = cursor

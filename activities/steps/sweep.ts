@@ -2,6 +2,9 @@ import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import type { SweepResult } from '../../common/activity-results.js';
 import { compileFilterPattern } from '../../common/config/index.js';
 import type { RunContext } from '../../common/run-context.js';
+import { quoteFqnPart } from '../../common/topic-mapping.js';
+import { dialectFor } from '../openmetadata/dialect.js';
+import { OpenMetadataHttpError, type OpenMetadataClient } from '../openmetadata/openmetadata-client.js';
 import { listAllStreamNames } from '../aws/kinesis-listing.js';
 import type { RunResources } from '../run-resources.js';
 
@@ -15,11 +18,13 @@ export function createSweepActivities({
     /**
      * Soft-deletes the service's topics whose stream is gone from Kinesis or filtered out. It
      * lists Kinesis again, in full, itself: a topic whose stream exists is never deleted, even
-     * if that stream failed in this run, and a listing that fails deletes nothing.
+     * if that stream failed in this run, and a listing that fails deletes nothing. From 2.0 the
+     * stale topics go in one request; the service's topics are still listed first, to say which
+     * and so that a run with nothing stale writes nothing.
      */
     async sweepStaleTopics(ctx: RunContext, serviceFqn: string): Promise<SweepResult> {
       return boundary(ctx, async () => {
-        const keep = compileFilterPattern(ctx.config.filter);
+        const keep = compileFilterPattern(ctx.config.filter, dialectFor(ctx.openMetadataVersion).filterRule);
         const names = await listAllStreamNames(aws(ctx).kinesis, () => heartbeat(), pageSizes.streams);
         const live = new Set(names.filter(keep));
         const client = openMetadata(ctx);
@@ -32,8 +37,13 @@ export function createSweepActivities({
         // what earlier attempts deleted, carried in their heartbeats.
         const earlier = activityInfo().heartbeatDetails as SweepResult | undefined;
         const result: SweepResult = { deleted: earlier?.deleted ?? 0, names: [...(earlier?.names ?? [])] };
+        const dialect = dialectFor(ctx.openMetadataVersion);
+        let deleteEach = !ctx.options.dryRun;
+        if (deleteEach && dialect.staleDeleteEndpoint && stale.length > 0) {
+          deleteEach = !(await deletedInOneRequest(client, serviceFqn, live));
+        }
         for (const topic of stale) {
-          if (!ctx.options.dryRun) await client.deleteTopic(topic.id);
+          if (deleteEach) await client.deleteTopic(topic.id);
           result.deleted += 1;
           if (result.names.length < 100) result.names.push(topic.name);
           heartbeat(result);
@@ -48,4 +58,28 @@ export function createSweepActivities({
       });
     },
   };
+}
+
+/**
+ * OpenMetadata 2.0's stale delete: the server soft-deletes every topic of the service whose FQN
+ * is not among the live streams'. False when the server answers 404 (no such endpoint), as the
+ * official client falls back then to one DELETE per topic.
+ */
+async function deletedInOneRequest(
+  client: OpenMetadataClient,
+  serviceFqn: string,
+  live: ReadonlySet<string>,
+): Promise<boolean> {
+  const seenFqns: string[] = [];
+  for (const name of live) {
+    // A name OpenMetadata cannot hold (a double quote) has no topic to keep.
+    if (!name.includes('"')) seenFqns.push(`${serviceFqn}.${quoteFqnPart(name)}`);
+  }
+  try {
+    await client.deleteStaleTopics(serviceFqn, seenFqns);
+    return true;
+  } catch (error) {
+    if (error instanceof OpenMetadataHttpError && error.status === 404) return false;
+    throw error;
+  }
 }

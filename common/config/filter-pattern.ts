@@ -3,28 +3,36 @@ import { compilePythonRegex } from './python-regex.js';
 import type { FilterPattern } from './types.js';
 
 /**
+ * How includes and excludes combine, which changed in OpenMetadata 1.5 (metadata/utils/filters.py):
+ * - `includesWin` (up to 1.4): when `includes` is non-empty only it counts, and `excludes` is
+ *   ignored;
+ * - `includesAndExcludes` (from 1.5): a name must match an include (when there are any) and no
+ *   exclude.
+ */
+export type FilterRule = 'includesWin' | 'includesAndExcludes';
+
+/**
  * The official filter semantics (metadata.utils.filters._filter): each entry is a Python regular
- * expression matched at the start of the name, ignoring case. When `includes` is non-empty only it
- * counts (a name is kept when any include matches, and `excludes` is ignored); otherwise a name is
- * dropped when any exclude matches. No filter keeps everything.
+ * expression matched at the start of the name, ignoring case; `rule` says how includes and
+ * excludes combine. No filter keeps everything.
  *
  * Returns a predicate that is true when the name is KEPT (to be ingested), false when it is filtered
  * out. Throws InvalidFilterPatternError for an entry that is not a valid regular expression (configs
  * that went through parseIngestionConfig never have one).
  */
-export function compileFilterPattern(filter: FilterPattern | undefined): (name: string) => boolean {
+export function compileFilterPattern(
+  filter: FilterPattern | undefined,
+  rule: FilterRule = 'includesWin',
+): (name: string) => boolean {
   if (filter === undefined) return () => true;
-  if (filter.includes.length > 0) {
-    const includes = filter.includes.map(compileEntry);
-    return (name) => includes.some((regex) => matchesAtStart(regex, name));
-  }
-  if (filter.excludes.length > 0) {
-    const excludes = filter.excludes.map(compileEntry);
-    return (name) => !excludes.some((regex) => matchesAtStart(regex, name));
-  }
-  return () => true;
+  const includes = filter.includes.map(compileEntry);
+  const excludes = filter.excludes.map(compileEntry);
+  const included = (name: string) => includes.some((regex) => matchesAtStart(regex, name));
+  const excluded = (name: string) => excludes.some((regex) => matchesAtStart(regex, name));
+  if (includes.length === 0) return (name) => !excluded(name);
+  if (rule === 'includesWin' || excludes.length === 0) return included;
+  return (name) => included(name) && !excluded(name);
 }
-
 /** undefined when `pattern` is a valid filter entry, otherwise why it is not. */
 export function filterEntryProblem(pattern: string): string | undefined {
   const compiled = compilePythonRegex(pattern);

@@ -22,7 +22,7 @@ export {
   InvalidIngestionConfigError,
   formatConfigIssue,
 } from './errors.js';
-export { compileFilterPattern } from './filter-pattern.js';
+export { compileFilterPattern, type FilterRule } from './filter-pattern.js';
 export { loadIngestionConfig, readConfigFile } from './load.js';
 export type { LoadOptions } from './load.js';
 export { DEFAULTS } from './normalize.js';

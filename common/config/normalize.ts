@@ -18,6 +18,7 @@ export const DEFAULTS = {
   loggerLevel: 'INFO',
   successThreshold: 90,
   raiseOnError: true,
+  storeServiceConnection: true,
 } as const;
 
 /** Turns a document that passed the schema and the cross-field rules into the product's config. */
@@ -25,10 +26,20 @@ export function normalizeIngestionConfig(document: WorkflowDocument): IngestionC
   const { source, workflowConfig } = document;
   const pipeline = source.sourceConfig.config;
   const filter = pipeline?.topicFilterPattern;
+  const connection = source.serviceConnection.config;
+  const pipelineFqn = text(document.ingestionPipelineFQN);
+  const runId = text(document.pipelineRunId);
   return withoutUndefined({
     serviceName: source.serviceName,
     sourceType: 'kinesis',
-    aws: normalizeAws(source.serviceConnection.config.awsConfig),
+    aws: normalizeAws(connection.awsConfig),
+    connectionExtras: withoutUndefined({
+      topicFilterPattern: connection.topicFilterPattern
+        ? normalizeFilter(connection.topicFilterPattern)
+        : undefined,
+      supportsProfiler: connection.supportsProfiler ?? undefined,
+      supportsMetadataExtraction: connection.supportsMetadataExtraction ?? undefined,
+    }),
     filter: filter == null ? undefined : normalizeFilter(filter),
     generateSampleData: pipeline?.generateSampleData ?? DEFAULTS.generateSampleData,
     markDeletedTopics: pipeline?.markDeletedTopics ?? DEFAULTS.markDeletedTopics,
@@ -36,6 +47,7 @@ export function normalizeIngestionConfig(document: WorkflowDocument): IngestionC
     loggerLevel: workflowConfig.loggerLevel ?? DEFAULTS.loggerLevel,
     successThreshold: workflowConfig.successThreshold ?? DEFAULTS.successThreshold,
     raiseOnError: workflowConfig.raiseOnError ?? DEFAULTS.raiseOnError,
+    pipeline: pipelineFqn === undefined ? undefined : withoutUndefined({ fqn: pipelineFqn, runId }),
   });
 }
 
@@ -56,6 +68,7 @@ function normalizeAws(aws: AwsDocument): AwsConfig {
     assumeRoleArn: text(aws.assumeRoleArn),
     assumeRoleSessionName: text(aws.assumeRoleSessionName) ?? DEFAULTS.assumeRoleSessionName,
     assumeRoleSourceIdentity: text(aws.assumeRoleSourceIdentity),
+    enabled: aws.enabled ?? undefined,
   });
 }
 
@@ -70,6 +83,7 @@ function normalizeServer(server: ServerDocument): OpenMetadataServerConfig {
     caCertificate: text(server.sslConfig?.caCertificate) ?? text(server.sslConfig?.certificatePath),
     extraHeaders: { ...(server.extraHeaders ?? {}) },
     enableVersionValidation: server.enableVersionValidation ?? DEFAULTS.enableVersionValidation,
+    storeServiceConnection: server.storeServiceConnection ?? DEFAULTS.storeServiceConnection,
   });
 }
 

@@ -9,7 +9,9 @@ import type { ConfigIssue } from './types.js';
 
 export const AWS_CONFIG_PATH = ['source', 'serviceConnection', 'config', 'awsConfig'] as const;
 export const SERVER_CONFIG_PATH = ['workflowConfig', 'openMetadataServerConfig'] as const;
-const FILTER_PATH = ['source', 'sourceConfig', 'config', 'topicFilterPattern'] as const;
+const PIPELINE_CONFIG_PATH = ['source', 'sourceConfig', 'config'] as const;
+const FILTER_PATH = [...PIPELINE_CONFIG_PATH, 'topicFilterPattern'] as const;
+const CONNECTION_PATH = ['source', 'serviceConnection', 'config'] as const;
 
 // A header name the HTTP client will accept (an RFC 9110 token).
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -29,6 +31,7 @@ export function checkCrossFieldRules(document: unknown): RuleFindings {
   checkOpenMetadataServer(document, findings);
   checkFilter(document, findings);
   checkIgnoredParts(document, findings);
+  checkNewerKeys(document, findings);
   return findings;
 }
 
@@ -141,7 +144,10 @@ function checkFilter(document: unknown, { warnings }: RuleFindings): void {
   if (filter === undefined) return;
   if (nonEmptyArray(filter.includes) && nonEmptyArray(filter.excludes)) {
     warnings.push(
-      issueAt([...FILTER_PATH, 'excludes'], 'Ignored because includes is set (includes take precedence)'),
+      issueAt(
+        [...FILTER_PATH, 'excludes'],
+        'Ignored by OpenMetadata up to 1.4 because includes is set (includes take precedence); from 1.5 a name must also match no exclude. This tool follows the server',
+      ),
     );
   }
 }
@@ -154,8 +160,49 @@ function checkIgnoredParts(document: unknown, { warnings }: RuleFindings): void 
     const config = recordAt(document, path);
     for (const key of Object.keys(config ?? {})) warnings.push(issueAt([...path, key], IGNORED));
   }
-  for (const key of ['processor', 'stage', 'bulkSink', 'ingestionPipelineFQN', 'pipelineRunId']) {
+  for (const key of ['processor', 'stage', 'bulkSink']) {
     if (isSet(fieldOf(document, key))) warnings.push(issueAt([key], IGNORED));
+  }
+  if (isSet(fieldOf(document, 'pipelineRunId')) && !isSet(fieldOf(document, 'ingestionPipelineFQN'))) {
+    warnings.push(issueAt(['pipelineRunId'], 'Ignored without ingestionPipelineFQN'));
+  }
+  if (fieldOf(recordAt(document, SERVER_CONFIG_PATH), 'forceEntityOverwriting') === true) {
+    warnings.push(
+      issueAt(
+        [...SERVER_CONFIG_PATH, 'forceEntityOverwriting'],
+        'Ignored: an existing messaging service is never rewritten (the connection, description, owners and tags stored in OpenMetadata stay as they are)',
+      ),
+    );
+  }
+}
+
+/** Keys that later OpenMetadata versions added and that do not apply to this tool: accepted, with a note. */
+function checkNewerKeys(document: unknown, { warnings }: RuleFindings): void {
+  const storedOnly = (version: string) =>
+    `Stored with the connection of a service this tool creates, on OpenMetadata ${version} or later`;
+  const notes: Array<[IssuePath, string]> = [
+    [[...AWS_CONFIG_PATH, 'enabled'], `Not used by this tool. ${storedOnly('1.13')}`],
+    [
+      [...CONNECTION_PATH, 'topicFilterPattern'],
+      `Not used: streams are filtered by ${FILTER_PATH.join('.')}, as by the official connector. ${storedOnly('1.9')}`,
+    ],
+    [
+      [...CONNECTION_PATH, 'supportsProfiler'],
+      `Not used: Kinesis topics have no profiler. ${storedOnly('2.0')}`,
+    ],
+    [
+      [...PIPELINE_CONFIG_PATH, 'overrideMetadata'],
+      'Not needed: this tool writes only the fields it owns (partitions, retention, sizes, sourceUrl, topicConfig), never descriptions, tags or owners',
+    ],
+    [['enableStreamableLogs'], "Ignored: run logs stay in the workers' logs and in Temporal"],
+    [
+      ['ingestionRunnerName'],
+      "Ignored: this tool's workers run the ingestion, on their Temporal task queue, not an OpenMetadata ingestion runner",
+    ],
+  ];
+  for (const [path, note] of notes) {
+    const parent = path.length === 1 ? document : recordAt(document, path.slice(0, -1));
+    if (isSet(fieldOf(parent, String(path[path.length - 1])))) warnings.push(issueAt(path, note));
   }
 }
 

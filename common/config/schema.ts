@@ -97,7 +97,7 @@ export const filterPatternSchema = z.strictObject({
 /** basic.json#/definitions/componentConfig: free-form. */
 const componentConfigSchema = z.record(z.string(), z.unknown()).nullish();
 
-/** security/credentials/awsCredentials.json */
+/** security/credentials/awsCredentials.json (`enabled`: 1.13 and later). */
 const awsCredentialsSchema = z.strictObject({
   awsAccessKeyId: optionalText(),
   awsSecretAccessKey: optionalText(),
@@ -108,23 +108,30 @@ const awsCredentialsSchema = z.strictObject({
   assumeRoleArn: optionalText(roleArn),
   assumeRoleSessionName: optionalText(stsName),
   assumeRoleSourceIdentity: optionalText(stsName),
+  enabled: z.boolean().nullish(),
 });
 
-/** entity/services/connections/messaging/kinesisConnection.json */
+/**
+ * entity/services/connections/messaging/kinesisConnection.json (`topicFilterPattern`: 1.9 and
+ * later, never read by the official connector; `supportsProfiler`: 2.0).
+ */
 const kinesisConnectionSchema = z.strictObject({
   // Absent means the schema default, Kinesis.
   type: z.literal('Kinesis').nullish(),
   awsConfig: awsCredentialsSchema,
   supportsMetadataExtraction: z.boolean().nullish(),
+  topicFilterPattern: filterPatternSchema.nullish(),
+  supportsProfiler: z.boolean().nullish(),
 });
 
-/** metadataIngestion/messagingServiceMetadataPipeline.json */
+/** metadataIngestion/messagingServiceMetadataPipeline.json (`overrideMetadata`: 1.5 and later). */
 const messagingMetadataPipelineSchema = z.strictObject({
   // Absent means the schema default, MessagingMetadata.
   type: z.literal('MessagingMetadata').nullish(),
   topicFilterPattern: filterPatternSchema.nullish(),
   generateSampleData: z.boolean().nullish(),
   markDeletedTopics: z.boolean().nullish(),
+  overrideMetadata: z.boolean().nullish(),
 });
 
 /** workflow.json#/definitions/source, narrowed to Kinesis. */
@@ -235,6 +242,9 @@ export const workflowDocumentSchema = z.strictObject({
   workflowConfig: workflowConfigSchema,
   ingestionPipelineFQN: z.string().nullish(),
   pipelineRunId: z.string().nullish(),
+  // 1.13 and later.
+  enableStreamableLogs: z.boolean().nullish(),
+  ingestionRunnerName: z.string().nullish(),
 });
 
 export type WorkflowDocument = z.output<typeof workflowDocumentSchema>;

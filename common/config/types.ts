@@ -39,6 +39,15 @@ export interface AwsConfig {
   /** Default 'OpenMetadataSession'. */
   assumeRoleSessionName: string;
   assumeRoleSourceIdentity?: string;
+  /** awsConfig.enabled (OpenMetadata 1.13+): not used by this tool, stored with a new service's connection. */
+  enabled?: boolean;
+}
+
+/** Keys of the connection beside awsConfig: not used by this tool, stored with a new service's connection. */
+export interface ConnectionExtras {
+  topicFilterPattern?: FilterPattern;
+  supportsProfiler?: boolean;
+  supportsMetadataExtraction?: boolean;
 }
 
 export interface OpenMetadataServerConfig {
@@ -52,12 +61,25 @@ export interface OpenMetadataServerConfig {
   caCertificate?: string;
   extraHeaders: Record<string, string>;
   enableVersionValidation: boolean;
+  /**
+   * storeServiceConnection (default true): whether a messaging service this tool creates
+   * stores its connection (secrets included, as OpenMetadata's own clients store it).
+   */
+  storeServiceConnection: boolean;
+}
+
+/** The ingestion pipeline a run reports its status to (ingestionPipelineFQN, pipelineRunId). */
+export interface PipelineReporting {
+  fqn: string;
+  /** The run id to report under; default: the Temporal run's id. */
+  runId?: string;
 }
 
 export interface IngestionConfig {
   serviceName: string;
   sourceType: 'kinesis';
   aws: AwsConfig;
+  connectionExtras: ConnectionExtras;
   /** topicFilterPattern; undefined when the YAML has none. */
   filter?: FilterPattern;
   generateSampleData: boolean;
@@ -67,6 +89,8 @@ export interface IngestionConfig {
   /** Percentage (0-100) of streams that must succeed for the run to succeed. */
   successThreshold: number;
   raiseOnError: boolean;
+  /** Set when the YAML names an ingestion pipeline (ingestionPipelineFQN). */
+  pipeline?: PipelineReporting;
 }
 
 /** One problem found in a config. `path` is dotted with [n] for list items; '' for the file as a whole. */

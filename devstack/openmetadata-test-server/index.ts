@@ -1,12 +1,15 @@
 /**
  * OpenMetadata API test server: an in-memory HTTP server (node:http) that answers the part of
- * the OpenMetadata 1.3 REST API the Kinesis pipeline uses, the way a real 1.3 server answers it.
+ * the OpenMetadata REST API the Kinesis pipeline uses, the way a real server of the version it
+ * impersonates (option `version`, 1.3 to 2.0; default 1.3.1) answers it: that version's
+ * request keys (contract.ts), and every body validated against OpenMetadata's published JSON
+ * schemas as well (published-schemas.ts; the service connection against its type's schema).
  * It is test and local-development infrastructure: the pipeline is tested against it over
  * loopback, and `openmetadata-test-server-main.ts` runs it standalone for local runs.
  *
  * Layout: `server.ts` listens and takes each request through the checks in the real server's
  * order; `router.ts` matches routes, `routes.ts` lists them, `service-routes.ts` and
- * `topic-routes.ts` are the resources; `schemas.ts` and `read-body.ts` read bodies; `state.ts`
+ * `topic-routes.ts` and `pipeline-routes.ts` are the resources; `schemas.ts` and `read-body.ts` read bodies; `state.ts`
  * holds the entities, `changes.ts` versions them, `render.ts` shapes the answers.
  *
  * Behaviour reproduced from the 1.3 server (EntityResource, EntityRepository.EntityUpdater,
@@ -32,7 +35,7 @@
  * passes against a real server:
  * - Jackson coerces scalars ("3" to 3, 3.7 to 3, 5 to "5"); this server refuses them with a
  *   Jackson-shaped message.
- * - owner, tags, domain, dataProducts and extension name entities this server does not hold, so
+ * - owner(s), tags, domain(s), dataProducts and extension name entities this server does not hold, so
  *   any non-empty value is answered as a real server answers an unknown one (404 `<type> instance
  *   for <x> not found`, 400 `Unknown custom field <x>`). Connection configs are stored as given.
  * - The line/column inside a Jackson message points at the offending value but may be off by a
@@ -49,10 +52,12 @@ export type {
   FaultInjector,
   FieldChange,
   ForbiddenPathRule,
+  IngestionPipeline,
   MessagingService,
   OpenMetadataPrincipal,
   OpenMetadataTestServer,
   OpenMetadataTestServerOptions,
+  PipelineStatus,
   RecordedRequest,
   Topic,
   TopicSampleData,

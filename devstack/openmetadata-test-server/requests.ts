@@ -22,10 +22,12 @@ export function quoteName(name: string): string {
 /** References to entities this server does not hold, checked in the real server's order. */
 export function rejectUnknownOwnerDomainProducts(request: {
   owner?: { id: string; type: string } | null;
+  owners?: Array<{ id: string; type: string }> | null;
   domain?: string | null;
+  domains?: string[] | null;
   dataProducts?: string[] | null;
 }): void {
-  const { owner } = request;
+  const [owner] = request.owner ? [request.owner] : (request.owners ?? []);
   if (owner) {
     if (owner.type !== 'user' && owner.type !== 'team') {
       throw new ApiError(
@@ -35,7 +37,10 @@ export function rejectUnknownOwnerDomainProducts(request: {
     }
     throw entityNotFound(owner.type, owner.id);
   }
-  if (request.domain) throw entityNotFound('domain', request.domain);
+  // Even an empty name is looked up (and not found).
+  const [domain] =
+    request.domain !== undefined && request.domain !== null ? [request.domain] : (request.domains ?? []);
+  if (domain !== undefined) throw entityNotFound('domain', domain);
   const [dataProduct] = request.dataProducts ?? [];
   if (dataProduct !== undefined) throw entityNotFound('dataProduct', dataProduct);
 }

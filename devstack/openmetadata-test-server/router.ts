@@ -29,8 +29,10 @@ export interface Route {
   operation: string;
   /** Readable without a token (JwtFilter's excluded endpoints). */
   public?: boolean;
-  /** The JSON body the route consumes. */
+  /** The JSON body the route consumes, as Jackson and Hibernate Validator read it. */
   body?: PojoSpec;
+  /** What OpenMetadata's published JSON schemas find wrong with a body that `body` accepted. */
+  schemaViolations?: (body: unknown) => string[];
   handle(context: RequestContext): Reply;
 }
 

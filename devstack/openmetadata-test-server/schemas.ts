@@ -1,8 +1,9 @@
 /**
- * Request body schemas, described the way the generated Java classes of OpenMetadata 1.3 see
- * them (Jackson types, jsonschema2pojo constraints), and the TypeScript view of the bodies that
- * pass them.
+ * Request body schemas, described the way the generated Java classes of OpenMetadata see them
+ * (Jackson types, jsonschema2pojo constraints) in the version the server impersonates, and the
+ * TypeScript view of the bodies that pass them.
  */
+import type { ApiContract } from './contract.js';
 
 export type Spec =
   | { kind: 'string'; required?: boolean; size?: readonly [number, number]; pattern?: string; uuid?: boolean }
@@ -153,8 +154,18 @@ const LIFE_CYCLE: PojoSpec = {
   props: { created: ACCESS_DETAILS, updated: ACCESS_DETAILS, accessed: ACCESS_DETAILS },
 };
 
-/** CreateTopic as of 1.3 (`additionalProperties: false`). */
-export const CREATE_TOPIC: PojoSpec = {
+/** owner (up to 1.4) or owners (from 1.5), in the key order of the generated class. */
+const ownerProps = (contract: ApiContract): Record<string, Spec> =>
+  contract.owners
+    ? { owners: listOf(ENTITY_REFERENCE, ENTITY_REFERENCE.javaType) }
+    : { owner: ENTITY_REFERENCE };
+
+/** domain (up to 1.8; `single` is its spec) or domains (from 1.9). */
+const domainProps = (contract: ApiContract, single: Spec): Record<string, Spec> =>
+  contract.domains ? { domains: listOf(fqnString(), 'java.lang.String') } : { domain: single };
+
+/** CreateTopic of the contract's version (`additionalProperties: false`). */
+export const createTopicSpec = (contract: ApiContract): PojoSpec => ({
   kind: 'pojo',
   javaType: 'org.openmetadata.schema.api.data.CreateTopic',
   props: {
@@ -178,21 +189,21 @@ export const CREATE_TOPIC: PojoSpec = {
     minimumInSyncReplicas: { kind: 'integer' },
     retentionSize: { kind: 'double' },
     topicConfig: { kind: 'map', javaType: 'org.openmetadata.schema.type.topic.TopicConfig' },
-    owner: ENTITY_REFERENCE,
+    ...ownerProps(contract),
     tags: TAG_LIST,
     extension: { kind: 'any' },
     sourceUrl: str(),
-    domain: str(),
+    ...domainProps(contract, fqnString()),
     dataProducts: listOf(fqnString(), 'java.lang.String'),
     lifeCycle: LIFE_CYCLE,
     sourceHash: str({ size: [1, 32] }),
   },
-};
+});
 
 const MESSAGING_SERVICE_TYPES = ['Kafka', 'Redpanda', 'Kinesis', 'CustomMessaging'] as const;
 
-/** CreateMessagingService as of 1.3 (`additionalProperties: false`). */
-export const CREATE_MESSAGING_SERVICE: PojoSpec = {
+/** CreateMessagingService of the contract's version (`additionalProperties: false`). */
+export const createMessagingServiceSpec = (contract: ApiContract): PojoSpec => ({
   kind: 'pojo',
   javaType: 'org.openmetadata.schema.api.services.CreateMessagingService',
   props: {
@@ -211,11 +222,18 @@ export const CREATE_MESSAGING_SERVICE: PojoSpec = {
       props: { config: { kind: 'map', javaType: 'java.lang.Object' } },
     },
     tags: TAG_LIST,
-    owner: ENTITY_REFERENCE,
-    domain: str(),
+    ...ownerProps(contract),
+    // A plain string here, unlike CreateTopic's FQN: an empty one is looked up (and not found).
+    ...domainProps(contract, str()),
     dataProducts: listOf(fqnString(), 'java.lang.String'),
+    ...(contract.serviceIngestionRunner
+      ? {
+          ingestionRunner: ENTITY_REFERENCE,
+          style: { kind: 'map', javaType: 'org.openmetadata.schema.entity.type.Style' },
+        }
+      : {}),
   },
-};
+});
 
 export const TOPIC_SAMPLE_DATA: PojoSpec = {
   kind: 'pojo',
@@ -244,10 +262,12 @@ export interface CreateTopicRequest {
   retentionSize?: number | null;
   topicConfig?: Record<string, unknown> | null;
   owner?: { id: string; type: string } | null;
+  owners?: Array<{ id: string; type: string }> | null;
   tags?: Array<{ tagFQN: string; source: string }> | null;
   extension?: unknown;
   sourceUrl?: string | null;
   domain?: string | null;
+  domains?: string[] | null;
   dataProducts?: string[] | null;
   lifeCycle?: Record<string, unknown> | null;
   sourceHash?: string | null;
@@ -261,6 +281,149 @@ export interface CreateMessagingServiceRequest {
   connection?: { config?: unknown } | null;
   tags?: Array<{ tagFQN: string; source: string }> | null;
   owner?: { id: string; type: string } | null;
+  owners?: Array<{ id: string; type: string }> | null;
   domain?: string | null;
+  domains?: string[] | null;
   dataProducts?: string[] | null;
+}
+
+const PIPELINE_STATES = ['queued', 'success', 'failed', 'running', 'partialSuccess'] as const;
+
+/** CreateIngestionPipeline (`sourceConfig` and `airflowConfig` are left to the published schemas). */
+export const createIngestionPipelineSpec = (contract: ApiContract): PojoSpec => ({
+  kind: 'pojo',
+  javaType: 'org.openmetadata.schema.api.services.ingestionPipelines.CreateIngestionPipeline',
+  props: {
+    name: entityName(true),
+    displayName: str(),
+    description: str(),
+    pipelineType: {
+      kind: 'enum',
+      required: true,
+      javaType: 'org.openmetadata.schema.entity.services.ingestionPipelines.PipelineType',
+      values: [
+        'metadata',
+        'usage',
+        'lineage',
+        'profiler',
+        'TestSuite',
+        'dataInsight',
+        'elasticSearchReindex',
+        'dbt',
+        'application',
+      ],
+    },
+    sourceConfig: {
+      kind: 'map',
+      required: true,
+      javaType: 'org.openmetadata.schema.metadataIngestion.SourceConfig',
+    },
+    airflowConfig: {
+      kind: 'map',
+      required: true,
+      javaType: 'org.openmetadata.schema.entity.services.ingestionPipelines.AirflowConfig',
+    },
+    loggerLevel: {
+      kind: 'enum',
+      javaType: 'org.openmetadata.schema.metadataIngestion.LogLevels',
+      values: ['DEBUG', 'INFO', 'WARN', 'ERROR'],
+    },
+    service: { ...ENTITY_REFERENCE, required: true },
+    ...ownerProps(contract),
+  },
+});
+
+const STACK_TRACE_ERROR: PojoSpec = {
+  kind: 'pojo',
+  javaType: 'org.openmetadata.schema.entity.services.ingestionPipelines.StackTraceError',
+  props: { name: str({ required: true }), error: str({ required: true }), stackTrace: str() },
+};
+
+const stepSummarySpec = (contract: ApiContract): PojoSpec => ({
+  kind: 'pojo',
+  javaType: 'org.openmetadata.schema.entity.services.ingestionPipelines.StepSummary',
+  props: {
+    name: str({ required: true }),
+    records: { kind: 'integer' },
+    updated_records: { kind: 'integer' },
+    warnings: { kind: 'integer' },
+    errors: { kind: 'integer' },
+    filtered: { kind: 'integer' },
+    failures: listOf(STACK_TRACE_ERROR, STACK_TRACE_ERROR.javaType),
+    ...(contract.stepProgress ? { progress: { kind: 'any' } } : {}),
+    ...(contract.stepTimings
+      ? {
+          operationMetrics: { kind: 'any' },
+          sourceTimeMs: { kind: 'double' },
+          sinkTimeMs: { kind: 'double' },
+        }
+      : {}),
+  },
+});
+
+/** PipelineStatus of the contract's version. */
+export const pipelineStatusSpec = (contract: ApiContract): PojoSpec => {
+  const step = stepSummarySpec(contract);
+  return {
+    kind: 'pojo',
+    javaType: 'org.openmetadata.schema.entity.services.ingestionPipelines.PipelineStatus',
+    props: {
+      runId: str(),
+      pipelineState: {
+        kind: 'enum',
+        javaType: 'org.openmetadata.schema.entity.services.ingestionPipelines.PipelineStatusType',
+        values: contract.pipelineStateStopped ? [...PIPELINE_STATES, 'stopped'] : PIPELINE_STATES,
+      },
+      startDate: { kind: 'long' },
+      timestamp: { kind: 'long' },
+      endDate: { kind: 'long' },
+      status: listOf(step, step.javaType),
+      ...(contract.pipelineStatusConfig ? { config: { kind: 'map', javaType: 'java.util.Map' } } : {}),
+      ...(contract.pipelineStatusMetadata ? { metadata: { kind: 'map', javaType: 'java.util.Map' } } : {}),
+    },
+  };
+};
+
+/**
+ * The body of 2.0's DELETE /v1/topics/deleteStale, as the official client sends it
+ * (ingestion/api/delete.py); the jar predates it, so this is its only check.
+ */
+export const DELETE_STALE: PojoSpec = {
+  kind: 'pojo',
+  javaType: 'org.openmetadata.schema.api.DeleteStaleEntities',
+  props: {
+    scopeFqn: fqnString(true),
+    scopeEntityType: str({ required: true }),
+    seenFqns: { ...listOf(str(), 'java.lang.String'), required: true },
+    recursive: { kind: 'boolean' },
+    hardDelete: { kind: 'boolean' },
+  },
+};
+
+export interface CreateIngestionPipelineRequest {
+  name: string;
+  description?: string | null;
+  pipelineType: string;
+  sourceConfig: Record<string, unknown>;
+  airflowConfig: Record<string, unknown>;
+  service: { id: string; type: string };
+  owner?: { id: string; type: string } | null;
+  owners?: Array<{ id: string; type: string }> | null;
+}
+
+export interface PipelineStatusBody {
+  runId?: string | null;
+  pipelineState?: string | null;
+  startDate?: number | null;
+  timestamp?: number | null;
+  endDate?: number | null;
+  status?: unknown[] | null;
+}
+
+export interface DeleteStaleRequest {
+  scopeFqn: string;
+  scopeEntityType: string;
+  seenFqns: string[];
+  recursive?: boolean | null;
+  hardDelete?: boolean | null;
 }

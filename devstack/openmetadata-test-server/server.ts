@@ -14,6 +14,7 @@ import type { Reply } from './http.js';
 import { readBody } from './read-body.js';
 import { compileRoutes, findRoute } from './router.js';
 import type { RequestContext } from './router.js';
+import { contractFor, DEFAULT_VERSION } from './contract.js';
 import { createRoutes } from './routes.js';
 import { OpenMetadataState } from './state.js';
 import type {
@@ -31,7 +32,7 @@ export async function startOpenMetadataTestServer(
 ): Promise<OpenMetadataTestServer> {
   const host = options.host ?? '127.0.0.1';
   const state = new OpenMetadataState();
-  const routes = compileRoutes(createRoutes(state, options.version ?? '1.3.1'));
+  const routes = compileRoutes(createRoutes(state, contractFor(options.version ?? DEFAULT_VERSION)));
   const principal = options.principal ?? principalFromToken(options.jwtToken);
   const requests: RecordedRequest[] = [];
   let forbidden: ForbiddenPathRule[] = [...(options.forbiddenPaths ?? [])];
@@ -48,11 +49,14 @@ export async function startOpenMetadataTestServer(
       const failure = authenticationFailure(record.headers.authorization, options.jwtToken);
       if (failure !== undefined) throw new ApiError(401, failure);
     }
+    // Body problems are answered before authorization, as in the real resource methods.
+    const body = route.body ? readBody(route.body, rawBody) : undefined;
+    const violations = route.schemaViolations?.(body) ?? [];
+    if (violations.length > 0) throw new ApiError(400, `[${violations.join(', ')}]`);
     const context: RequestContext = {
       params,
       query: record.query,
-      // Body problems are answered before authorization, as in the real resource methods.
-      body: route.body ? readBody(route.body, rawBody) : undefined,
+      body,
       baseUrl: `http://${request.headers.host ?? new URL(url).host}/api`,
       principal,
     };
@@ -101,6 +105,11 @@ export async function startOpenMetadataTestServer(
       return stored && state.topicWithSampleData(stored);
     },
     messagingServices: () => [...state.services.values()].map((service) => deepCopy(service)),
+    ingestionPipelines: () => [...state.pipelines.values()].map((pipeline) => deepCopy(pipeline)),
+    pipelineStatuses: (fqn) => {
+      const pipeline = state.pipelineByFqn(fqn);
+      return pipeline ? [...(state.pipelineStatuses.get(pipeline.id)?.values() ?? [])].map(deepCopy) : [];
+    },
     clearRequests: () => {
       requests.length = 0;
     },

@@ -13,14 +13,52 @@ import type { EntityView } from './render.js';
 import { quoteName, rejectUnknownOwnerDomainProducts, rejectUnknownTagsAndExtension } from './requests.js';
 import { booleanParam, includeParam, uuidParam } from './router.js';
 import type { RequestContext, Route } from './router.js';
-import { CREATE_MESSAGING_SERVICE, RESTORE_ENTITY } from './schemas.js';
+import type { ApiContract } from './contract.js';
+import { publishedSchemaViolations } from './published-schemas.js';
+import { createMessagingServiceSpec, RESTORE_ENTITY } from './schemas.js';
 import type { CreateMessagingServiceRequest } from './schemas.js';
 import { includes } from './state.js';
 import type { OpenMetadataState, StoredService } from './state.js';
 import type { OpenMetadataPrincipal } from './types.js';
 import { deepCopy, nonNull } from './values.js';
 
-export function messagingServiceRoutes(state: OpenMetadataState): Route[] {
+/** The connection schema of each messaging service type (entity/services/connections/messaging/). */
+const CONNECTION_SCHEMAS: Record<string, string> = {
+  Kafka: 'kafkaConnection.json',
+  Redpanda: 'redpandaConnection.json',
+  Kinesis: 'kinesisConnection.json',
+  CustomMessaging: 'customMessagingConnection.json',
+};
+
+/**
+ * The published schemas' verdict on a CreateMessagingService. The connection is checked against
+ * its service type's schema first, as the real server reads it (by serviceType), which names
+ * the problem where the request schema's oneOf of every type would not.
+ */
+function serviceViolations(contract: ApiContract, body: unknown): string[] {
+  const request = body as CreateMessagingServiceRequest;
+  const connectionSchema = CONNECTION_SCHEMAS[request.serviceType];
+  const config = request.connection?.config;
+  const connectionProblems =
+    connectionSchema && config !== undefined && config !== null
+      ? publishedSchemaViolations(
+          contract,
+          `entity/services/connections/messaging/${connectionSchema}`,
+          config,
+          'connection.config',
+        )
+      : [];
+  const rest = publishedSchemaViolations(
+    contract,
+    'api/services/createMessagingService.json',
+    connectionProblems.length > 0 ? { ...request, connection: undefined } : request,
+  );
+  return [...connectionProblems, ...rest];
+}
+
+export function messagingServiceRoutes(state: OpenMetadataState, contract: ApiContract): Route[] {
+  const createSpec = createMessagingServiceSpec(contract);
+  const schemaViolations = (body: unknown): string[] => serviceViolations(contract, body);
   const view = (context: RequestContext): EntityView => ({
     baseUrl: context.baseUrl,
     fields: parseFields(context.query.fields, SERVICE_KEYS),
@@ -123,7 +161,8 @@ export function messagingServiceRoutes(state: OpenMetadataState): Route[] {
       method: 'POST',
       template: 'v1/services/messagingServices',
       operation: 'Create',
-      body: CREATE_MESSAGING_SERVICE,
+      body: createSpec,
+      schemaViolations,
       handle: (context) => {
         const { request, fqn } = prepareService(context);
         if (state.serviceByFqn(fqn) !== undefined) throw new ApiError(409, 'Entity already exists');
@@ -134,7 +173,8 @@ export function messagingServiceRoutes(state: OpenMetadataState): Route[] {
       method: 'PUT',
       template: 'v1/services/messagingServices',
       operation: 'EditAll',
-      body: CREATE_MESSAGING_SERVICE,
+      body: createSpec,
+      schemaViolations,
       handle: (context) => {
         const { request, fqn } = prepareService(context);
         const original = state.serviceByFqn(fqn);
@@ -172,6 +212,7 @@ export function messagingServiceRoutes(state: OpenMetadataState): Route[] {
       template: 'v1/services/messagingServices/restore',
       operation: 'EditAll',
       body: RESTORE_ENTITY,
+      schemaViolations: (body) => publishedSchemaViolations(contract, 'api/data/restoreEntity.json', body),
       handle: (context) => {
         const { id } = context.body as { id: string };
         const service = state.findService(id.toLowerCase(), 'deleted');

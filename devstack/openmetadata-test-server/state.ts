@@ -3,7 +3,14 @@
  * service by id) and topic sample data, with the lookups the resources do by id and by FQN.
  */
 import { entityNotFound } from './errors.js';
-import type { EntityReference, MessagingService, Topic, TopicSampleData } from './types.js';
+import type {
+  EntityReference,
+  IngestionPipeline,
+  MessagingService,
+  PipelineStatus,
+  Topic,
+  TopicSampleData,
+} from './types.js';
 import { deepCopy, orderKeys } from './values.js';
 
 /** A topic as stored: the service is a relationship, resolved when the topic is read. */
@@ -11,6 +18,7 @@ export type StoredTopic = Omit<Topic, 'service' | 'serviceType' | 'href' | 'samp
   serviceId: string;
 };
 export type StoredService = Omit<MessagingService, 'href'>;
+export type StoredPipeline = Omit<IngestionPipeline, 'href'>;
 
 /** The `include` query parameter: which entities a lookup or list sees. */
 export type Include = 'non-deleted' | 'deleted' | 'all';
@@ -22,6 +30,21 @@ export class OpenMetadataState {
   readonly services = new Map<string, StoredService>();
   readonly topics = new Map<string, StoredTopic>();
   readonly sampleData = new Map<string, TopicSampleData>();
+  readonly pipelines = new Map<string, StoredPipeline>();
+  /** Each pipeline's statuses by run id, in the order first reported. */
+  readonly pipelineStatuses = new Map<string, Map<string, PipelineStatus>>();
+
+  pipelineByFqn(fqn: string): StoredPipeline | undefined {
+    return [...this.pipelines.values()].find((pipeline) => pipeline.fullyQualifiedName === fqn);
+  }
+
+  findPipelineByFqn(fqn: string, include: Include): StoredPipeline {
+    const pipeline = this.pipelineByFqn(fqn);
+    if (pipeline === undefined || !includes(include, pipeline.deleted)) {
+      throw entityNotFound('ingestionPipeline', fqn);
+    }
+    return pipeline;
+  }
 
   serviceByFqn(fqn: string): StoredService | undefined {
     return [...this.services.values()].find((service) => service.fullyQualifiedName === fqn);

@@ -18,14 +18,23 @@ import {
 } from './requests.js';
 import { booleanParam, includeParam, uuidParam } from './router.js';
 import type { RequestContext, Route } from './router.js';
-import { CREATE_TOPIC, RESTORE_ENTITY, TOPIC_SAMPLE_DATA } from './schemas.js';
-import type { CreateTopicRequest } from './schemas.js';
+import type { ApiContract } from './contract.js';
+import { publishedSchemaViolations } from './published-schemas.js';
+import { createTopicSpec, DELETE_STALE, RESTORE_ENTITY, TOPIC_SAMPLE_DATA } from './schemas.js';
+import type { CreateTopicRequest, DeleteStaleRequest } from './schemas.js';
 import { includes } from './state.js';
 import type { OpenMetadataState, StoredService, StoredTopic } from './state.js';
 import type { TopicSampleData } from './types.js';
 import { deepCopy } from './values.js';
 
-export function topicRoutes(state: OpenMetadataState): Route[] {
+export function topicRoutes(state: OpenMetadataState, contract: ApiContract): Route[] {
+  const createSpec = createTopicSpec(contract);
+  const published =
+    (schema: string) =>
+    (body: unknown): string[] =>
+      publishedSchemaViolations(contract, schema, body);
+  const createTopicViolations = published('api/data/createTopic.json');
+
   const view = (context: RequestContext): EntityView => ({
     baseUrl: context.baseUrl,
     fields: parseFields(context.query.fields, TOPIC_KEYS),
@@ -128,7 +137,40 @@ export function topicRoutes(state: OpenMetadataState): Route[] {
     };
   };
 
+  /**
+   * 2.0's stale delete: soft-deletes (hardDelete: true, hard-deletes) every topic of the scope
+   * service whose FQN is not among `seenFqns`. The answer's shape is this server's own (the
+   * official client does not read it): how many topics it deleted.
+   */
+  const deleteStaleTopics = (context: RequestContext): Reply => {
+    const request = context.body as DeleteStaleRequest;
+    if (request.scopeEntityType !== 'service') {
+      throw new ApiError(400, `Unsupported scopeEntityType ${request.scopeEntityType}`);
+    }
+    const service = state.findServiceByFqn(request.scopeFqn, 'non-deleted');
+    const seen = new Set(request.seenFqns);
+    let deleted = 0;
+    for (const topic of [...state.topics.values()]) {
+      if (topic.serviceId !== service.id || topic.deleted || seen.has(topic.fullyQualifiedName)) continue;
+      if (request.hardDelete === true) state.removeTopic(topic.id);
+      else state.topics.set(topic.id, setDeleted(topic, true, context.principal));
+      deleted += 1;
+    }
+    return { status: 200, body: { deleted } };
+  };
+
   return [
+    ...(contract.deleteStale
+      ? [
+          {
+            method: 'DELETE',
+            template: 'v1/topics/deleteStale',
+            operation: 'Delete',
+            body: DELETE_STALE,
+            handle: deleteStaleTopics,
+          },
+        ]
+      : []),
     { method: 'GET', template: 'v1/topics', operation: 'ViewBasic', handle: listTopics },
     {
       method: 'GET',
@@ -152,14 +194,22 @@ export function topicRoutes(state: OpenMetadataState): Route[] {
       method: 'POST',
       template: 'v1/topics',
       operation: 'Create',
-      body: CREATE_TOPIC,
+      body: createSpec,
+      schemaViolations: createTopicViolations,
       handle: (context) => {
         const { request, service, fqn } = prepareTopic(context);
         if (state.topicByFqn(fqn) !== undefined) throw new ApiError(409, 'Entity already exists');
         return { status: 201, body: createTopic(context, request, service, fqn) };
       },
     },
-    { method: 'PUT', template: 'v1/topics', operation: 'EditAll', body: CREATE_TOPIC, handle: updateTopic },
+    {
+      method: 'PUT',
+      template: 'v1/topics',
+      operation: 'EditAll',
+      body: createSpec,
+      schemaViolations: createTopicViolations,
+      handle: updateTopic,
+    },
     {
       method: 'DELETE',
       template: 'v1/topics/{id}',
@@ -177,6 +227,7 @@ export function topicRoutes(state: OpenMetadataState): Route[] {
       template: 'v1/topics/restore',
       operation: 'EditAll',
       body: RESTORE_ENTITY,
+      schemaViolations: published('api/data/restoreEntity.json'),
       handle: (context) => {
         const { id } = context.body as { id: string };
         const restored = setDeleted(state.findTopic(id.toLowerCase(), 'deleted'), false, context.principal);
@@ -193,6 +244,7 @@ export function topicRoutes(state: OpenMetadataState): Route[] {
       template: 'v1/topics/{id}/sampleData',
       operation: 'EditSampleData',
       body: TOPIC_SAMPLE_DATA,
+      schemaViolations: published('entity/data/topic.json#/definitions/topicSampleData'),
       handle: (context) => {
         const id = uuidParam(context.params.id);
         const sampleData = context.body as { messages?: string[] | null };

@@ -26,7 +26,10 @@ export interface OpenMetadataTestServerOptions {
    * a missing or different token is answered 401 with the real server's message.
    */
   jwtToken?: string;
-  /** Reported by GET /v1/system/version. Default '1.3.1'. */
+  /**
+   * The OpenMetadata version impersonated, reported by GET /v1/system/version: the server holds
+   * requests to that version's contract (see contract.ts). Default '1.3.1'.
+   */
   version?: string;
   /** Requests that answer 403 (see {@link ForbiddenPathRule}). Replaceable at run time. */
   forbiddenPaths?: ForbiddenPathRule[];
@@ -132,6 +135,33 @@ export interface Topic {
   sourceHash?: string;
 }
 
+export interface IngestionPipeline {
+  id: string;
+  name: string;
+  fullyQualifiedName: string;
+  description?: string;
+  pipelineType: string;
+  sourceConfig: Record<string, unknown>;
+  airflowConfig: Record<string, unknown>;
+  service: EntityReference;
+  version: number;
+  updatedAt: number;
+  updatedBy: string;
+  href?: string;
+  deleted: boolean;
+}
+
+/** A run's status as an ingestion pipeline keeps it (PipelineStatus). */
+export interface PipelineStatus {
+  runId: string;
+  pipelineState?: string;
+  startDate?: number;
+  timestamp?: number;
+  endDate?: number;
+  status?: Array<Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
 export interface OpenMetadataTestServer {
   /** The hostPort to put in the YAML, e.g. `http://127.0.0.1:43123/api`. */
   readonly url: string;
@@ -142,6 +172,9 @@ export interface OpenMetadataTestServer {
   /** The stored topic with this FQN, soft-deleted or not. */
   topicByFqn(fqn: string): Topic | undefined;
   messagingServices(): MessagingService[];
+  ingestionPipelines(): IngestionPipeline[];
+  /** The statuses reported to the pipeline with this FQN, in the order their runs were first reported. */
+  pipelineStatuses(fqn: string): PipelineStatus[];
   clearRequests(): void;
   setForbiddenPaths(rules: ForbiddenPathRule[]): void;
   /**

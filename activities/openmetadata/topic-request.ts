@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { StreamFacts } from '../../common/stream-facts.js';
+import {
+  canonicalJson,
+  SAMPLE_DIGEST_KEY,
+  toCreateTopicRequest,
+  type CreateTopicRequest,
+} from '../../common/topic-mapping.js';
+import type { StoredTopicState } from './stored-topics.js';
+
+/**
+ * The topic a run writes for a stream: its mapping, the digest of the sample data the stored
+ * topic carries (kept: only the sample step changes it), and the request's sourceHash.
+ */
+export function topicRequestOf(
+  facts: StreamFacts,
+  serviceFqn: string,
+  region: string,
+  sampleDigest: string | undefined,
+): CreateTopicRequest {
+  const request = toCreateTopicRequest(facts, serviceFqn, region);
+  if (sampleDigest !== undefined)
+    request.topicConfig = { ...request.topicConfig, [SAMPLE_DIGEST_KEY]: sampleDigest };
+  return { ...request, sourceHash: sourceHashOf(request) };
+}
+
+/** The digest of the sample data a stored topic says it holds. */
+export function storedSampleDigest(stored: StoredTopicState | undefined): string | undefined {
+  const config = stored?.fields.topicConfig as Record<string, unknown> | undefined;
+  const digest = config?.[SAMPLE_DIGEST_KEY];
+  return typeof digest === 'string' ? digest : undefined;
+}
+
+/**
+ * OpenMetadata's `sourceHash` of a create request, as the official client computes it
+ * (metadata/utils/source_hash.py): the MD5 hex digest (32 characters, the field's limit) of
+ * the request's JSON without `sourceHash`, keys sorted so that equal requests hash alike.
+ */
+export function sourceHashOf(request: object): string {
+  const { sourceHash: _ignored, ...rest } = request as { sourceHash?: unknown };
+  return md5Hex(canonicalJson(rest));
+}
+
+/** The digest of a sample as its topic records it: equal messages, equal digest. */
+export function sampleDigestOf(messages: readonly string[]): string {
+  return md5Hex(JSON.stringify(messages));
+}
+
+function md5Hex(text: string): string {
+  return createHash('md5').update(text).digest('hex');
+}
