@@ -3,6 +3,7 @@ import type { RunContext } from '../../common/run-context.js';
 import { sampleStreamMessages } from '../aws/shard-sampling.js';
 import { heartbeatAtMostEvery } from '../heartbeats.js';
 import type { RunResources } from '../run-resources.js';
+import { requireStreamName } from './describe.js';
 
 export function createSampleActivities({
   aws,
@@ -20,6 +21,7 @@ export function createSampleActivities({
       topicIsNew = false,
     ): Promise<SampleDataResult> {
       return boundary(ctx, async () => {
+        requireStreamName(streamName);
         const limits = {
           maxMessages: ctx.options.sampleSize,
           ...(pageSizes.shards ? { shardPageSize: pageSizes.shards } : {}),
