@@ -37,7 +37,7 @@ export function createRunResources(deps: ActivityDependencies): RunResources {
     const secrets: string[] = [];
     for (const secret of secretFieldsOf(ctx.config)) {
       try {
-        secrets.push(resolveSecretField(secret, deps));
+        secrets.push(resolveSecretField(secret, ctx.config, deps));
       } catch {
         // An unresolvable secret cannot appear in a message either.
       }
@@ -54,9 +54,9 @@ export function createRunResources(deps: ActivityDependencies): RunResources {
       let token: string | undefined;
       const extraHeaders: Record<string, string> = {};
       for (const secret of secretFieldsOf(ctx.config)) {
-        if (secret.kind === 'token') token = resolveSecretField(secret, deps);
+        if (secret.kind === 'token') token = resolveSecretField(secret, ctx.config, deps);
         if (secret.kind === 'header' && secret.header)
-          extraHeaders[secret.header] = resolveSecretField(secret, deps);
+          extraHeaders[secret.header] = resolveSecretField(secret, ctx.config, deps);
       }
       return new OpenMetadataClient({
         hostPort: om.hostPort,

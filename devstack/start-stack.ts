@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 
 import { destroyAwsClients } from '../activities/aws/aws-clients.js';
-import { SECRETS_KEY_ENV, secretsKeyFrom } from '../common/sealed-secrets.js';
+import { secretsKeyringFrom } from '../common/sealed-secrets.js';
 import { IngestionWorkerLogger } from '../worker/worker-logger.js';
 import { createIngestionWorker } from '../worker/create-worker.js';
 import {
@@ -224,12 +224,11 @@ async function startWorker(
   const env: Record<string, string | undefined> = { [DEMO_SECRET_ENV]: DEMO_SECRET, ...process.env };
   if (config.openMetadata.jwtToken) env[JWT_ENV] = config.openMetadata.jwtToken;
   // Like `om-kinesis worker`: configs sealed by a CLI with OM_KINESIS_SECRETS_KEY are opened here.
-  const passphrase = process.env[SECRETS_KEY_ENV];
   const worker = await createIngestionWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
-    activities: { env, ...(passphrase ? { sealingKey: secretsKeyFrom(passphrase) } : {}) },
+    activities: { env, keyring: secretsKeyringFrom(process.env) },
   });
   const running = worker.run();
   started.add('the worker', async () => {

@@ -7,7 +7,7 @@ import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-s
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsConfig } from '../../common/config/index.js';
-import { resolveSecret, type SecretSources } from '../secrets.js';
+import { resolveAwsCredentials, type SecretSources } from '../secrets.js';
 import { paceKinesisCalls, type AwsRateLimitOptions } from './rate-limits.js';
 
 /** The AWS clients of one awsConfig, shared by every activity of the worker that uses it. */
@@ -50,19 +50,7 @@ export function awsClientsFor(
   sources: SecretSources,
   options: AwsClientOptions = {},
 ): AwsClients {
-  const secretAccessKey = aws.awsSecretAccessKey
-    ? resolveSecret(
-        aws.awsSecretAccessKey,
-        'source.serviceConnection.config.awsConfig.awsSecretAccessKey',
-        sources,
-      )
-    : undefined;
-  const sessionToken = aws.awsSessionToken
-    ? resolveSecret(aws.awsSessionToken, 'source.serviceConnection.config.awsConfig.awsSessionToken', sources)
-    : undefined;
-  const accessKeyId = aws.awsAccessKeyId
-    ? resolveSecret(aws.awsAccessKeyId, 'source.serviceConnection.config.awsConfig.awsAccessKeyId', sources)
-    : undefined;
+  const { accessKeyId, secretAccessKey, sessionToken } = resolveAwsCredentials(aws, sources);
   const key = createHash('sha256')
     .update(JSON.stringify([aws, accessKeyId, secretAccessKey, sessionToken, options]))
     .digest('hex');

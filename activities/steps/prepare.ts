@@ -33,7 +33,7 @@ export function createPrepareActivities({ secrets, boundary }: Pick<RunResources
         const warnings = result.warnings.map(formatConfigIssue);
         for (const secret of secretFieldsOf(ctx.config)) {
           // Resolving now makes a missing variable or key fail the run at once, not per stream.
-          resolveSecretField(secret, secrets);
+          resolveSecretField(secret, ctx.config, secrets);
           const plaintext = environmentReference(secret.value) === undefined && !isSealed(secret.value);
           if (
             plaintext &&

@@ -15,7 +15,7 @@ import {
   type IngestionRunInput,
   type IngestionRunOptions,
 } from '../../common/run-input.js';
-import { newEphemeralSecretsKey, SECRETS_KEY_ENV, secretsKeyFrom } from '../../common/sealed-secrets.js';
+import { currentSecretsKey, newEphemeralSecretsKey } from '../../common/sealed-secrets.js';
 import { IngestionWorkerLogger } from '../../worker/worker-logger.js';
 import { createIngestionWorker } from '../../worker/create-worker.js';
 import { startLocalTemporal } from '../local-temporal/index.js';
@@ -50,9 +50,8 @@ const connectorKey = defineSearchAttributeKey('OmKinesisConnector', SearchAttrib
 export async function ingestCommand(options: IngestCommandOptions): Promise<number> {
   const text = await readConfigText(options.config);
   const target = temporalTargetFrom(options, process.env);
-  const passphrase = process.env[SECRETS_KEY_ENV];
   // Locally the worker is this process: an ephemeral key seals secrets for it alone.
-  const sealingKey = passphrase ? secretsKeyFrom(passphrase) : target ? undefined : newEphemeralSecretsKey();
+  const sealingKey = currentSecretsKey(process.env) ?? (target ? undefined : newEphemeralSecretsKey());
   const built = buildRunInput(text, {
     env: process.env,
     fileName: options.config,
@@ -91,7 +90,10 @@ export async function ingestCommand(options: IngestCommandOptions): Promise<numb
       connection: local.nativeConnection,
       namespace: local.namespace,
       taskQueue,
-      activities: { env: process.env, ...(sealingKey ? { sealingKey } : {}) },
+      activities: {
+        env: process.env,
+        keyring: { ...(sealingKey ? { current: sealingKey } : {}), previous: [] },
+      },
     });
     const client = new Client({ connection: local.connection, namespace: local.namespace });
     return await worker.runUntil(async () => {

@@ -1,4 +1,4 @@
-import { SECRETS_KEY_ENV, secretsKeyFrom } from '../../common/sealed-secrets.js';
+import { currentSecretsKey } from '../../common/sealed-secrets.js';
 import type { IngestionRunOptions } from '../../common/run-input.js';
 import { buildRunInput } from '../run-input.js';
 import { configErrorExit, printWarnings, readConfigText } from './shared.js';
@@ -16,7 +16,7 @@ export interface InputCommandOptions {
  */
 export async function inputCommand(options: InputCommandOptions): Promise<void> {
   const text = await readConfigText(options.config);
-  const passphrase = process.env[SECRETS_KEY_ENV];
+  const sealingKey = currentSecretsKey(process.env);
   const runOptions: IngestionRunOptions = {};
   if (options.dryRun) runOptions.dryRun = true;
   if (options.sampleSize !== undefined) runOptions.sampleSize = options.sampleSize;
@@ -24,7 +24,7 @@ export async function inputCommand(options: InputCommandOptions): Promise<void> 
     env: process.env,
     fileName: options.config,
     ...(Object.keys(runOptions).length > 0 ? { runOptions } : {}),
-    ...(passphrase ? { sealingKey: secretsKeyFrom(passphrase) } : {}),
+    ...(sealingKey ? { sealingKey } : {}),
   });
   printWarnings(built.warnings);
   if (!built.input) throw configErrorExit(options.config, built.errors);

@@ -1,5 +1,5 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { SECRETS_KEY_ENV, secretsKeyFrom } from '../../common/sealed-secrets.js';
+import { secretsKeyringFrom } from '../../common/sealed-secrets.js';
 import { DEFAULT_TASK_QUEUE, describeTaskQueueOf } from '../../common/run-input.js';
 import { IngestionWorkerLogger } from '../../worker/worker-logger.js';
 import { createIngestionWorker } from '../../worker/create-worker.js';
@@ -31,7 +31,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
     );
   }
   Runtime.install({ logger: new IngestionWorkerLogger(options.logLevel ?? 'INFO') });
-  const passphrase = process.env[SECRETS_KEY_ENV];
+  const keyring = secretsKeyringFrom(process.env);
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   const connection = await NativeConnection.connect(connectionOptionsFor(target));
   try {
@@ -41,7 +41,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
       taskQueue,
       activities: {
         env: process.env,
-        ...(passphrase ? { sealingKey: secretsKeyFrom(passphrase) } : {}),
+        keyring,
         ...(options.quotaPacing === false ? { aws: { rateLimits: false } } : {}),
       },
       ...(options.describeRate ? { describeCallsPerSecond: options.describeRate } : {}),

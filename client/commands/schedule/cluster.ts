@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import { formatConfigIssue, type ConfigIssue } from '../../../common/config/index.js';
 import type { IngestionRunInput } from '../../../common/run-input.js';
-import { SECRETS_KEY_ENV, secretsKeyFrom } from '../../../common/sealed-secrets.js';
+import { currentSecretsKey } from '../../../common/sealed-secrets.js';
 import { buildRunInput } from '../../run-input.js';
 import type * as SchedulesModule from '../../schedules.js';
 import { temporalTargetFrom, type TemporalTarget } from '../../temporal-connection.js';
@@ -17,11 +17,11 @@ export async function scheduledRunInput(
   file: string,
 ): Promise<{ serviceName: string; input: IngestionRunInput }> {
   const text = await readConfigText(file);
-  const passphrase = process.env[SECRETS_KEY_ENV];
+  const sealingKey = currentSecretsKey(process.env);
   const built = buildRunInput(text, {
     env: process.env,
     fileName: file,
-    ...(passphrase ? { sealingKey: secretsKeyFrom(passphrase) } : {}),
+    ...(sealingKey ? { sealingKey } : {}),
   });
   printWarnings(built.warnings);
   if (!built.input || !built.config) throw invalidConfig(file, built.errors);
