@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import type { AwsConfig, IngestionConfig } from '../common/config/index.js';
 import {
   isSealed,
@@ -14,12 +14,16 @@ import {
 } from '../common/secret-fields.js';
 import { environmentReference, isSecretsKeyVariable } from '../common/secret-references.js';
 import { SecretUnavailableError } from './errors.js';
+import { readAllowedFile } from './policy/allowed-files.js';
+import { DENY_ALL_POLICY, type RunPolicy } from './policy/run-policy.js';
 
 /** Where the worker finds the values of secret references. */
 export interface SecretSources {
   env: Record<string, string | undefined>;
   /** Keys that open sealed values; none when the worker has no OM_KINESIS_SECRETS_KEY. */
   keyring?: SecretsKeyring;
+  /** What runs may reach: here, the directories token files may be read from (none by default). */
+  policy?: RunPolicy;
 }
 
 /**
@@ -55,15 +59,19 @@ export function resolveSecret(value: string, field: string, sources: SecretSourc
 }
 
 /**
- * OpenMetadata's jwtToken is "the token, or a path to a file holding it": a value that names
- * an existing file on the worker is read from it (trimmed).
+ * OpenMetadata's jwtToken is "the token, or a path to a file holding it". An absolute path
+ * is read (trimmed) from the directories the worker's policy allows; anything else is the token
+ * (no token starts with `/`). Nothing is looked up for a value that is not such a path, so no
+ * run learns which files exist on the worker.
  */
 function resolveJwtToken(value: string, field: string, sources: SecretSources, context: string): string {
   const resolved = resolveSecret(value, field, sources, context);
-  if (resolved.length < 4096 && existsSync(resolved) && statSync(resolved).isFile()) {
-    return readFileSync(resolved, 'utf8').trim();
-  }
-  return resolved;
+  if (!isAbsolute(resolved)) return resolved;
+  // A path read from the worker's environment is the worker's business: not repeated.
+  const fromInput = environmentReference(value) === undefined;
+  return readAllowedFile(resolved, sources.policy ?? DENY_ALL_POLICY, field, fromInput)
+    .toString('utf8')
+    .trim();
 }
 
 /** One secret-bearing value of a run config. */

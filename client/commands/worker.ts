@@ -5,8 +5,9 @@ import { IngestionWorkerLogger } from '../../worker/worker-logger.js';
 import { createIngestionWorker } from '../../worker/create-worker.js';
 import { connectionOptionsFor, temporalTargetFrom, type TemporalFlags } from '../temporal-connection.js';
 import { CliExit, EXIT_RUN_FAILED } from './shared.js';
+import { describeRunPolicy, runPolicyFrom, type WorkerPolicyFlags } from './worker-policy-flags.js';
 
-export interface WorkerCommandOptions extends TemporalFlags {
+export interface WorkerCommandOptions extends TemporalFlags, WorkerPolicyFlags {
   taskQueue?: string;
   maxConcurrentActivities?: number;
   /** DescribeStreamSummary calls per second, all workers together (default: AWS's quota). */
@@ -30,6 +31,8 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
       'om-kinesis worker needs a Temporal cluster: pass --address HOST:PORT or set TEMPORAL_ADDRESS (and --namespace / TEMPORAL_NAMESPACE)',
     );
   }
+  // Before connecting: a worker whose allowances are wrong must not start taking runs.
+  const policy = await runPolicyFrom(options, process.env);
   Runtime.install({ logger: new IngestionWorkerLogger(options.logLevel ?? 'INFO') });
   const keyring = secretsKeyringFrom(process.env);
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
@@ -42,6 +45,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
       activities: {
         env: process.env,
         keyring,
+        policy,
         ...(options.quotaPacing === false ? { aws: { rateLimits: false } } : {}),
       },
       ...(options.describeRate ? { describeCallsPerSecond: options.describeRate } : {}),
@@ -52,6 +56,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
     console.error(
       `om-kinesis worker polling task queues ${taskQueue} and ${describeTaskQueueOf(taskQueue)} on ${target.address} (namespace ${target.namespace}); Ctrl-C to stop`,
     );
+    console.error(describeRunPolicy(policy));
     await worker.run();
   } finally {
     await connection.close();
