@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { IngestCommandOptions } from './commands/ingest.js';
 import type { InputCommandOptions } from './commands/input.js';
 import { addScheduleCommand } from './commands/schedule/index.js';
+import { printable } from '../common/printable.js';
 import { CliExit, EXIT_RUN_FAILED } from './commands/shared.js';
 import type { StatusCommandOptions } from './commands/status.js';
 import type { WorkerCommandOptions } from './commands/worker.js';
@@ -129,13 +130,13 @@ export async function run(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (error) {
     if (error instanceof CliExit) {
-      console.error(error.message);
+      console.error(printable(error.message));
       process.exitCode = error.exitCode;
     } else if (error instanceof Error && 'code' in error && String(error.code).startsWith('commander.')) {
       // commander already printed the problem (or the help / version it was asked for).
       process.exitCode = (error as { exitCode?: number }).exitCode ?? 2;
     } else {
-      console.error(`om-kinesis: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(printable(`om-kinesis: ${error instanceof Error ? error.message : String(error)}`));
       process.exitCode = EXIT_RUN_FAILED;
     }
   }

@@ -12,6 +12,7 @@ import { ingestionWorkflowId } from '../common/run-input.js';
 import type { IngestionStep, IngestionSummary, StreamFailure } from '../common/summary.js';
 import { batchProgressQuery, progressQuery } from '../workflows/queries.js';
 import { exitCodeFor, renderSummary, renderTable } from './summary-table.js';
+import { printableLine } from '../common/printable.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reading the progress of a run
@@ -249,8 +250,7 @@ export function renderProgressReport(s: ProgressSnapshot): string {
 }
 
 function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+  return printableLine(text, 120);
 }
 
 /** Shows snapshots as they come: a live bar on a terminal, plain periodic lines elsewhere. */

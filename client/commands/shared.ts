@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { formatConfigIssue, type ConfigIssue } from '../../common/config/index.js';
+import { printable } from '../../common/printable.js';
 
 /** Thrown by a command to end the CLI with a message and an exit code (no stack trace). */
 export class CliExit extends Error {
@@ -36,5 +37,5 @@ export function configErrorExit(file: string, errors: ConfigIssue[]): CliExit {
 }
 
 export function printWarnings(warnings: ConfigIssue[]): void {
-  for (const warning of warnings) console.error(`warning: ${formatConfigIssue(warning)}`);
+  for (const warning of warnings) console.error(printable(`warning: ${formatConfigIssue(warning)}`));
 }
