@@ -94,6 +94,8 @@ export function awsClientsFor(
         },
         clientConfig: {
           region: aws.awsRegion,
+          // AssumeRole goes through the same checked connections as every other call.
+          requestHandler,
           ...(options.stsEndpoint ? { endpoint: options.stsEndpoint } : {}),
         },
       })
