@@ -1,10 +1,13 @@
 import { expect } from 'chai';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { awsClientsFor, destroyAwsClients } from '../activities/aws/aws-clients.js';
 import { redactSecrets } from '../activities/errors.js';
 import { destroyGuardedAgents, guardedAgents } from '../activities/network/guarded-agents.js';
 import { OpenMetadataClient } from '../activities/openmetadata/openmetadata-client.js';
 import { printable } from '../common/printable.js';
+import { TEST_REGION } from './support/ingestion-harness.js';
 
 /** A loopback HTTP server that records what it receives and answers with `answer`. */
 async function recordingServer(
@@ -83,6 +86,37 @@ describe('network guard', () => {
       expect(elsewhere.received).to.deep.equal([]);
     } finally {
       await Promise.all([server.close(), elsewhere.close()]);
+    }
+  });
+
+  it('follows no AWS redirect either', async () => {
+    const elsewhere = await recordingServer(() => ({ status: 200, body: '{"StreamNames":[]}' }));
+    const endpoint = await recordingServer(() => ({
+      status: 307,
+      headers: { location: `http://127.0.0.1:${elsewhere.port}/` },
+    }));
+    try {
+      const { kinesis } = awsClientsFor(
+        {
+          awsRegion: TEST_REGION,
+          awsAccessKeyId: 'AKIAREDIRECTED',
+          awsSecretAccessKey: 'redirected-secret',
+          endPointURL: `http://127.0.0.1:${endpoint.port}`,
+          assumeRoleSessionName: 'OpenMetadataSession',
+        },
+        { env: {} },
+        { listedHosts: ['127.0.0.1'], rateLimits: false },
+      );
+      const failure = await kinesis.send(new ListStreamsCommand({})).then(
+        () => undefined,
+        (error: { $metadata?: { httpStatusCode?: number } }) => error,
+      );
+      expect(failure?.$metadata?.httpStatusCode).to.equal(307);
+      expect(endpoint.received).to.have.length(1);
+      expect(elsewhere.received).to.deep.equal([]);
+    } finally {
+      destroyAwsClients();
+      await Promise.all([endpoint.close(), elsewhere.close()]);
     }
   });
 

@@ -284,6 +284,31 @@ describe('the worker is the trust boundary: attacks through the run input', func
     await connection?.close();
   });
 
+  it('a worker with an invalid allowance does not start, and says which', async () => {
+    const result = await runOmKinesis(
+      [
+        'worker',
+        '--address',
+        address,
+        '--allow-openmetadata',
+        'https://om.example.com/api',
+        '--allow-env',
+        'A-B',
+      ],
+      {},
+      { unset: [WORKER_CONFIG_ENV] },
+    );
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.equal(
+      [
+        'om-kinesis worker: invalid allowances:',
+        '  --allow-env (allowEnv in a worker config file): "A-B" is not a variable name, or a prefix such as OM_KINESIS_*',
+        '  --allow-openmetadata (allowOpenMetadata in a worker config file): "https://om.example.com/api": expected an origin alone (scheme://host:port), without a path',
+        '',
+      ].join('\n'),
+    );
+  });
+
   describe('1. any worker environment variable sent to any host', () => {
     const token = (value: string) => ({
       server: { authProvider: 'openmetadata', securityConfig: { jwtToken: value } },

@@ -66,7 +66,7 @@ export function addWorkerPolicyOptions(command: Command): Command {
     )
     .option(
       `${POLICY_OPTIONS.allowProfiles} <name>`,
-      "an AWS profile of this worker's runs may use (repeatable)",
+      'an AWS profile of this worker that runs may use (repeatable)',
       collect,
     )
     .option(
