@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { RunRefusedError, SecretUnavailableError } from '../errors.js';
 import { POLICY_OPTIONS, type RunPolicy } from './run-policy.js';
 
@@ -30,7 +30,7 @@ export function readAllowedFile(path: string, policy: RunPolicy, field: string, 
         problem: `${refusal}${named}`,
         rule: 'file',
         ...(shownPath && isAbsolute(path)
-          ? { allowedBy: `${POLICY_OPTIONS.allowFileDirs} ${resolve(path, '..')}` }
+          ? { allowedBy: `${POLICY_OPTIONS.allowFileDirs} ${dirname(path)}` }
           : {}),
       },
     ]);

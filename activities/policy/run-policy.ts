@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { IngestionConfig } from '../../common/config/index.js';
 import { effectivePort, originOf } from '../../common/origins.js';
 
@@ -171,7 +171,7 @@ export function policyAllowingConfig(config: IngestionConfig, allowEnv: readonly
     allowRoles: config.aws.assumeRoleArn ? [config.aws.assumeRoleArn] : [],
     allowProfiles: config.aws.profileName ? [config.aws.profileName] : [],
     allowAmbientCredentials: true,
-    allowFileDirs: files.map((path) => resolve(path, '..')),
+    allowFileDirs: files.map((path) => dirname(path)),
   };
 }
 
