@@ -22,7 +22,11 @@ export const TEST_STACK_ALLOWANCES = {
 export function testStackPolicy(env: Record<string, string | undefined> = {}): RunPolicy {
   return requiredPolicy({
     ...TEST_STACK_ALLOWANCES,
-    allowEnv: [...TEST_STACK_ALLOWANCES.allowEnv, ...Object.keys(env)],
+    // Only names a config can refer to (`${NAME}`): an environment may hold others.
+    allowEnv: [
+      ...TEST_STACK_ALLOWANCES.allowEnv,
+      ...Object.keys(env).filter((name) => /^[A-Za-z_]\w*$/.test(name)),
+    ],
   });
 }
 
