@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType, type FailureTypeName } from '../common/failure-types.js';
+import { printable } from '../common/printable.js';
 
 /**
  * Errors raised by activities. Each class maps to one failure type of the retry contract
@@ -23,6 +24,39 @@ export class InvalidRunInputError extends IngestionActivityError {
   constructor(message: string) {
     super(FailureType.InvalidRunInput, message, false);
   }
+}
+
+/** One thing a worker's policy refuses a run, and what would allow it. */
+export interface Refusal {
+  /** The YAML path of the value refused. */
+  field: string;
+  /** What is refused, without any secret value. */
+  problem: string;
+  /** The rule of the policy (stable words, for people and tests). */
+  rule: string;
+  /** The worker option that would allow it; none for what no worker allows. */
+  allowedBy?: string;
+}
+
+/**
+ * Thrown when the worker's policy refuses a run, before any secret is resolved or any
+ * connection made. Never retried: the same input meets the same policy.
+ */
+export class RunRefusedError extends IngestionActivityError {
+  constructor(readonly refusals: readonly Refusal[]) {
+    super(
+      FailureType.WorkerPolicyRefused,
+      `this worker's policy refuses the run (its operator decides what runs may reach):\n${refusals.map(describeRefusal).join('\n')}`,
+      false,
+    );
+  }
+}
+
+function describeRefusal({ field, problem, rule, allowedBy }: Refusal): string {
+  const allow = allowedBy
+    ? `the worker's operator can allow it with ${allowedBy}`
+    : 'no worker option allows it';
+  return `  - ${field}: ${problem} [rule ${rule}; ${allow}]`;
 }
 
 /** Thrown when a secret reference cannot be resolved on this worker. */
@@ -51,7 +85,7 @@ export function toActivityFailure(error: unknown, secrets: readonly string[]): A
   const classified = error instanceof IngestionActivityError ? error : classifyUnknownError(error);
   return ApplicationFailure.create({
     type: classified.type,
-    message: redactSecrets(classified.message, secrets),
+    message: printable(redactSecrets(classified.message, secrets)),
     nonRetryable: !classified.retryable,
   });
 }
@@ -65,11 +99,38 @@ function classifyUnknownError(error: unknown): IngestionActivityError {
   });
 }
 
-/** Replaces every occurrence of each secret (of a useful length) with `***`. */
+/**
+ * Replaces every occurrence of each secret (of a useful length) with `***`: as written, and in
+ * the forms a server or a library may echo it in: URL-encoded, JSON-escaped, and base64 (also
+ * base64url, and inside a longer base64 text such as a Basic credential, at any alignment).
+ */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
-  let redacted = text;
+  const forms = new Set<string>();
   for (const secret of secrets) {
-    if (secret.length >= 4) redacted = redacted.split(secret).join('***');
+    if (secret.length < 4) continue;
+    forms.add(secret);
+    forms.add(encodeURIComponent(secret));
+    forms.add(JSON.stringify(secret).slice(1, -1));
+    for (const encoded of base64Forms(secret)) if (encoded.length >= 8) forms.add(encoded);
   }
+  let redacted = text;
+  // Longest first, so that a form containing another is replaced whole.
+  for (const form of [...forms].sort((a, b) => b.length - a.length))
+    redacted = redacted.split(form).join('***');
   return redacted;
+}
+
+/** The base64 characters that encode `secret` whatever the byte offset it starts at in a longer text. */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const forms: string[] = [];
+  for (let offset = 0; offset < 3; offset++) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    // Only the characters that depend on the secret's bytes alone.
+    const start = Math.ceil((offset * 8) / 6);
+    const end = Math.floor(((offset + bytes.length) * 8) / 6);
+    const core = encoded.slice(start, end);
+    forms.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return forms;
 }

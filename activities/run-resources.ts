@@ -2,11 +2,18 @@ import { awsClientsFor, type AwsClientOptions, type AwsClients } from './aws/aws
 import { toActivityFailure } from './errors.js';
 import { OpenMetadataClient } from './openmetadata/openmetadata-client.js';
 import { StoredTopics } from './openmetadata/stored-topics.js';
+import { guardedAgents } from './network/guarded-agents.js';
+import { authorizeRun, type RunAccess } from './policy/authorize-run.js';
+import { readAllowedFile } from './policy/allowed-files.js';
+import type { RunPolicy } from './policy/run-policy.js';
 import { resolveSecretField, secretFieldsOf, type SecretSources } from './secrets.js';
+import type { IngestionConfig } from '../common/config/index.js';
 import type { RunContext } from '../common/run-context.js';
 
-/** What the worker gives its activities: where secrets come from, and how to reach AWS. */
+/** What the worker gives its activities: where secrets come from, what runs may reach, how to reach AWS. */
 export interface ActivityDependencies extends SecretSources {
+  /** What runs may make this worker reach (see activities/policy/run-policy.ts). */
+  policy: RunPolicy;
   aws?: AwsClientOptions;
   /** Page sizes of the Kinesis listings (AWS's maximums by default; small ones exercise paging). */
   pageSizes?: { streams?: number; shards?: number };
@@ -21,6 +28,11 @@ export interface RunResources {
   /** The secret sources of this worker (prepare resolves every secret once, up front). */
   readonly secrets: SecretSources;
   readonly pageSizes: NonNullable<ActivityDependencies['pageSizes']>;
+  /**
+   * Checks a run's config against the worker's policy: RunRefusedError when it asks for what
+   * the worker does not allow. Every client below is built only after this check.
+   */
+  authorize(config: IngestionConfig): RunAccess;
   /** The AWS clients of the run's awsConfig, cached per worker process. */
   aws(ctx: RunContext): AwsClients;
   /** An OpenMetadata client with the run's token and headers resolved on this worker. */
@@ -30,17 +42,28 @@ export interface RunResources {
   /**
    * Runs an activity body and converts its failure at the boundary: Temporal records the
    * failure in history and shows it in the UI, so every resolved secret is removed first.
+   * With a run context, the run is authorized first (workflow input reaches activities
+   * without prepare's checks when a workflow is started with a forged state).
    */
   boundary<T>(ctx: RunContext | undefined, body: () => Promise<T> | T): Promise<T>;
 }
 
 export function createRunResources(deps: ActivityDependencies): RunResources {
-  /** The resolved values of every secret of the run (token files read), to scrub from messages. */
+  const authorize = (config: IngestionConfig) =>
+    authorizeRun(config, deps.policy, deps.aws?.stsEndpoint ? { stsEndpoint: deps.aws.stsEndpoint } : {});
+
+  /** The resolved values of every secret of an authorized run (token files read), to scrub from messages. */
   const knownSecrets = (ctx: RunContext): string[] => {
+    try {
+      authorize(ctx.config);
+    } catch {
+      // Nothing of a refused run was resolved: nothing to scrub.
+      return [];
+    }
     const secrets: string[] = [];
     for (const secret of secretFieldsOf(ctx.config)) {
       try {
-        secrets.push(resolveSecretField(secret, deps));
+        secrets.push(resolveSecretField(secret, ctx.config, deps));
       } catch {
         // An unresolvable secret cannot appear in a message either.
       }
@@ -52,26 +75,36 @@ export function createRunResources(deps: ActivityDependencies): RunResources {
     secrets: deps,
     pageSizes: deps.pageSizes ?? {},
     storedTopics: new StoredTopics(),
-    aws: (ctx) => awsClientsFor(ctx.config.aws, deps, deps.aws),
+    authorize,
+    aws(ctx) {
+      const { listedHosts } = authorize(ctx.config);
+      return awsClientsFor(ctx.config.aws, deps, { ...deps.aws, listedHosts: [...listedHosts] });
+    },
     openMetadata(ctx) {
+      const { listedHosts } = authorize(ctx.config);
       const om = ctx.config.openMetadata;
       let token: string | undefined;
       const extraHeaders: Record<string, string> = {};
       for (const secret of secretFieldsOf(ctx.config)) {
-        if (secret.kind === 'token') token = resolveSecretField(secret, deps);
+        if (secret.kind === 'token') token = resolveSecretField(secret, ctx.config, deps);
         if (secret.kind === 'header' && secret.header)
-          extraHeaders[secret.header] = resolveSecretField(secret, deps);
+          extraHeaders[secret.header] = resolveSecretField(secret, ctx.config, deps);
       }
+      const caField = 'workflowConfig.openMetadataServerConfig.sslConfig.caCertificate';
       return new OpenMetadataClient({
         hostPort: om.hostPort,
+        agents: guardedAgents(listedHosts),
         extraHeaders,
         verifySSL: om.verifySSL,
         ...(token ? { jwtToken: token } : {}),
-        ...(om.caCertificate ? { caCertificate: om.caCertificate } : {}),
+        ...(om.caCertificate && om.verifySSL === 'validate'
+          ? { certificateAuthority: readAllowedFile(om.caCertificate, deps.policy, caField, true) }
+          : {}),
       });
     },
     async boundary(ctx, body) {
       try {
+        if (ctx) authorize(ctx.config);
         return await body();
       } catch (error) {
         throw toActivityFailure(error, ctx ? knownSecrets(ctx) : []);

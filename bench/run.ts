@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
 import { destroyAwsClients } from '../activities/aws/aws-clients.js';
+import { requiredPolicy } from '../activities/policy/run-policy.js';
 import type { ActivityDependencies } from '../activities/index.js';
 import {
   describeTaskQueueOf,
@@ -357,8 +358,14 @@ async function main(): Promise<void> {
 
     const taskQueue = `bench-${Date.now().toString(36)}`;
     // Without quotas there is nothing to pace at: the run then shows the product's own limits.
+    const allowed = {
+      allowEnv: [SECRET_ENV],
+      allowOpenMetadata: [new URL(omProxyUrl).origin],
+      allowAwsEndpoints: [kinesisProxy.endpoint],
+    };
     const deps: ActivityDependencies = {
       env: { [SECRET_ENV]: SECRET },
+      policy: requiredPolicy(allowed),
       ...(args.quotas ? {} : { aws: { rateLimits: false } }),
     };
     const workerPids: Array<number | 'self'> = [];
@@ -379,6 +386,9 @@ async function main(): Promise<void> {
             'WARN',
             ...(args.quotas ? [] : ['--no-quota-pacing']),
             ...(args.describeRate ? ['--describe-rate', String(args.describeRate)] : []),
+            ...['--allow-env', SECRET_ENV],
+            ...['--allow-openmetadata', allowed.allowOpenMetadata[0] ?? ''],
+            ...['--allow-aws-endpoint', kinesisProxy.endpoint],
           ],
           env: {
             [SECRET_ENV]: SECRET,

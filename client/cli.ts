@@ -3,11 +3,13 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { IngestCommandOptions } from './commands/ingest.js';
 import type { InputCommandOptions } from './commands/input.js';
 import { addScheduleCommand } from './commands/schedule/index.js';
+import { printable } from '../common/printable.js';
 import { CliExit, EXIT_BAD_CONFIG, EXIT_OK, EXIT_RUN_FAILED } from './cli-exit.js';
 import { errorText } from './error-text.js';
 import type { StatusCommandOptions } from './commands/status.js';
 import type { WorkerCommandOptions } from './commands/worker.js';
 import type { TemporalFlags } from './temporal-connection.js';
+import { addWorkerPolicyOptions } from './commands/worker-policy-flags.js';
 
 function wholeNumber(value: string): number {
   const parsed = Number(value);
@@ -116,7 +118,11 @@ export function buildProgram(): Command {
       await inputCommand(options);
     });
 
-  temporalOptions(program.command('worker').description('run a worker for a Temporal cluster until Ctrl-C'))
+  addWorkerPolicyOptions(
+    temporalOptions(
+      program.command('worker').description('run a worker for a Temporal cluster until Ctrl-C'),
+    ),
+  )
     .option(
       '--max-concurrent-activities <n>',
       'activities this worker runs at once (default 100)',
@@ -165,10 +171,10 @@ function exitCodeOf(error: unknown): number {
     return COMMANDER_ANSWERS.has(error.code) ? EXIT_OK : EXIT_BAD_CONFIG;
   }
   if (error instanceof CliExit) {
-    console.error(error.message);
+    console.error(printable(error.message));
     return error.exitCode;
   }
   // The SDK's own messages are generic ("Failed to start Workflow"): the causes say why.
-  console.error(`om-kinesis: ${errorText(error)}`);
+  console.error(printable(`om-kinesis: ${errorText(error)}`));
   return EXIT_RUN_FAILED;
 }

@@ -14,6 +14,7 @@ import { batchProgressQuery, progressQuery } from '../workflows/queries.js';
 import { errorText } from './error-text.js';
 import { exitCodeFor, renderSummary, renderTable } from './summary-table.js';
 import { watchWorkers } from './worker-presence.js';
+import { printableLine } from '../common/printable.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reading the progress of a run
@@ -261,8 +262,7 @@ export function renderProgressReport(s: ProgressSnapshot): string {
 }
 
 function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+  return printableLine(text, 120);
 }
 
 /** Shows snapshots as they come: a live bar on a terminal, plain periodic lines elsewhere. */

@@ -1,4 +1,5 @@
 import type { IngestionSummary } from '../common/summary.js';
+import { printable, printableLine } from '../common/printable.js';
 
 /** Renders rows as a bordered text table (the shape `metadata ingest` prints). */
 export function renderTable(header: string[], rows: Array<Array<string | number>>): string {
@@ -20,7 +21,7 @@ export function renderTable(header: string[], rows: Array<Array<string | number>
  */
 export function renderSummary(summary: IngestionSummary): string {
   if (summary.notRunReason)
-    return `Workflow Summary: service ${summary.serviceName}: not run: ${summary.notRunReason}`;
+    return printable(`Workflow Summary: service ${summary.serviceName}: not run: ${summary.notRunReason}`);
   const { sourceErrors, sinkErrors, dryRun } = summary;
   const read = summary.created + summary.updated + summary.unchanged + summary.skipped;
   const written = summary.created + summary.updated + summary.unchanged + summary.deleted;
@@ -70,12 +71,12 @@ export function renderSummary(summary: IngestionSummary): string {
     `Success %: ${summary.successPercent.toFixed(2)} (threshold ${summary.successThreshold})`,
     `Duration: ${(summary.durationMs / 1000).toFixed(1)} s`,
   );
-  return lines.join('\n');
+  // Names and messages come from servers and run inputs: shown, never acted upon by the terminal.
+  return printable(lines.join('\n'));
 }
 
 function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+  return printableLine(text, 160);
 }
 
 /** Exit code of `ingest`, as `metadata ingest`: 1 when the source is below the threshold or the sink failed. */

@@ -6,6 +6,11 @@
 export const FailureType = {
   /** The run input or config is invalid: nothing will fix it by retrying. */
   InvalidRunInput: 'InvalidRunInput',
+  /**
+   * The worker's policy (what its operator allows runs to reach) refuses the run: a server,
+   * endpoint, environment variable, file or AWS identity it does not hand to runs.
+   */
+  WorkerPolicyRefused: 'WorkerPolicyRefused',
   /** A secret reference in the config cannot be resolved on the worker. */
   SecretUnavailable: 'SecretUnavailable',
   /** AWS refused the credentials (wrong key, expired static token, AssumeRole denied). */
@@ -44,6 +49,7 @@ export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
  */
 export const RUN_FATAL_FAILURE_TYPES: ReadonlySet<string> = new Set<string>([
   FailureType.InvalidRunInput,
+  FailureType.WorkerPolicyRefused,
   FailureType.SecretUnavailable,
   FailureType.AwsCredentialsRejected,
   FailureType.OpenMetadataAuthRejected,

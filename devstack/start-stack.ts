@@ -9,7 +9,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 
 import { destroyAwsClients } from '../activities/aws/aws-clients.js';
-import { SECRETS_KEY_ENV, secretsKeyFrom } from '../common/sealed-secrets.js';
+import { secretsKeyringFrom } from '../common/sealed-secrets.js';
+import { requiredPolicy, type RunPolicy } from '../activities/policy/run-policy.js';
 import { IngestionWorkerLogger } from '../worker/worker-logger.js';
 import { createIngestionWorker } from '../worker/create-worker.js';
 import {
@@ -173,7 +174,13 @@ async function run(): Promise<void> {
 
     await seedDemoAccount(kinesis.endpoint, kinesis.region);
 
-    const worker = await startWorker(config, temporal.address, started);
+    // The stack allows its own servers and variables, as an operator's worker would its own.
+    const policy = requiredPolicy({
+      allowEnv: [DEMO_SECRET_ENV, JWT_ENV],
+      allowOpenMetadata: [new URL(openMetadata.url).origin],
+      allowAwsEndpoints: [kinesis.endpoint],
+    });
+    const worker = await startWorker(config, temporal.address, started, policy);
     const configFile = path.join(stateDir, 'stack-config.yaml');
     writeFileSync(
       configFile,
@@ -218,18 +225,18 @@ async function startWorker(
   config: DevStackConfig,
   address: string,
   started: Started,
+  policy: RunPolicy,
 ): Promise<{ running: Promise<void> }> {
   const connection = await NativeConnection.connect({ address });
   started.add('the worker connection', () => connection.close());
   const env: Record<string, string | undefined> = { [DEMO_SECRET_ENV]: DEMO_SECRET, ...process.env };
   if (config.openMetadata.jwtToken) env[JWT_ENV] = config.openMetadata.jwtToken;
   // Like `om-kinesis worker`: configs sealed by a CLI with OM_KINESIS_SECRETS_KEY are opened here.
-  const passphrase = process.env[SECRETS_KEY_ENV];
   const worker = await createIngestionWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
-    activities: { env, ...(passphrase ? { sealingKey: secretsKeyFrom(passphrase) } : {}) },
+    activities: { env, keyring: secretsKeyringFrom(process.env), policy },
   });
   const running = worker.run();
   started.add('the worker', async () => {

@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { stringify } from 'yaml';
-import { formatConfigIssue, parseIngestionConfig } from '../common/config/index.js';
+import { RunRefusedError } from '../activities/errors.js';
+import { authorizeRun } from '../activities/policy/authorize-run.js';
+import { DENY_ALL_POLICY, policyAllowingConfig } from '../activities/policy/run-policy.js';
+import { buildRunInput } from '../client/run-input.js';
+import { compileFilterPattern, formatConfigIssue, parseIngestionConfig } from '../common/config/index.js';
+import { newEphemeralSecretsKey } from '../common/sealed-secrets.js';
+import { secretPathsIn, valueAt } from '../common/secret-fields.js';
+import { environmentReference } from '../common/secret-references.js';
 import { ingestionWorkflowId } from '../common/run-input.js';
 import { projectRoot } from '../client/local-temporal/temporal-cli.js';
 import { runOmKinesis } from './support/cli-runner.js';
@@ -88,6 +95,83 @@ describe('bad input: config', function () {
         },
       ),
       { numRuns: 400, seed: 20261126 },
+    );
+  });
+
+  it('property: the trust rules hold for any mutation, including the values an attacker would write', () => {
+    const keyring = newEphemeralSecretsKey();
+    const planted = fc.constantFrom<Json>(
+      '${AWS_SECRET_ACCESS_KEY}',
+      '${OM_KINESIS_SECRETS_KEY}',
+      '${constructor}',
+      'https://bob:hunter2@om.example.com/api',
+      'http://169.254.169.254/api',
+      'http://[::ffff:a9fe:a9fe]/',
+      '(a+)+$',
+      '(a|aa)+$',
+      '(x)\\1',
+      'sealed:v1:AAAA:BBBB',
+      '/etc/hostname',
+      'planted-secret-value',
+      'evil.example#',
+    );
+    const nasty = `${'a'.repeat(127)}-`;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            kind: fc.constantFrom('replace', 'add'),
+            pathIndex: fc.nat(),
+            value: fc.oneof(planted, jsonValue),
+            key: fc.string({ minLength: 1, maxLength: 8 }),
+          }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        (mutations) => {
+          const document = mutations.reduce<Json>((doc, m) => mutate(doc, m), FULL as Json);
+          const text = stringify(document);
+          const parsed = parseIngestionConfig(text, { env: {} });
+          if (!parsed.config) return;
+          const config = parsed.config;
+          // Filters run on the linear-time engine: even against the worst name they answer.
+          expect(typeof compileFilterPattern(config.filter)(nasty)).to.equal('boolean');
+          for (const url of [config.openMetadata.hostPort, config.aws.endPointURL ?? 'http://x']) {
+            expect(new URL(url).username + new URL(url).password, url).to.equal('');
+          }
+          // Nothing secret reaches the input in plaintext: sealed with a key; without one, a
+          // reference, a path, or refused (only non-credential headers are kept, with a warning).
+          for (const sealingKey of [keyring, undefined]) {
+            const built = buildRunInput(text, { env: {}, ...(sealingKey ? { sealingKey } : {}) });
+            if (!built.input) continue;
+            for (const { path: field, literal } of secretPathsIn(built.input.config)) {
+              const value = valueAt(built.input.config, field);
+              if (typeof value !== 'string' || value === '' || literal === 'keep') continue;
+              const safe =
+                value.startsWith('sealed:v2:') ||
+                (!sealingKey && (environmentReference(value) !== undefined || path.isAbsolute(value)));
+              expect(safe, `${field.join('.')}: ${value}`).to.equal(true);
+            }
+          }
+          // A worker without allowances refuses every config; the embedded worker's policy
+          // allows what the config names, refusing only what no option allows.
+          expect(() => authorizeRun(config, DENY_ALL_POLICY)).to.throw(RunRefusedError);
+          try {
+            authorizeRun(config, policyAllowingConfig(config, []));
+          } catch (error) {
+            expect(error).to.be.instanceOf(RunRefusedError);
+            for (const refusal of (error as RunRefusedError).refusals) {
+              const allowedBy = refusal.allowedBy ?? '';
+              expect(
+                refusal.allowedBy === undefined ||
+                  allowedBy.startsWith('--allow-env') ||
+                  refusal.rule === 'file',
+                `${refusal.rule}: ${refusal.problem}`,
+              ).to.equal(true);
+            }
+          }
+        },
+      ),
+      { numRuns: 300, seed: 20261129 },
     );
   });
 

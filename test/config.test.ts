@@ -425,7 +425,7 @@ describe('ingestion config', () => {
         name: 'an invalid regular expression in a filter',
         changes: { [`${PIPELINE}.topicFilterPattern`]: { includes: ['orders.*', 'orders_(v1'] } },
         errors: [
-          `${PIPELINE}.topicFilterPattern.includes[1]: Invalid regular expression: unterminated group`,
+          `${PIPELINE}.topicFilterPattern.includes[1]: Invalid regular expression: missing ), unterminated subpattern at position 7`,
         ],
       },
       {
@@ -912,7 +912,7 @@ workflowConfig:
     it('understands Python regular expression syntax', () => {
       const filter = (pattern: string) => ({ includes: [pattern], excludes: [] });
       expect(kept(filter('(?i)PAY'), names)).to.deep.equal(['payments']);
-      expect(kept(filter('(?P<kind>orders|refunds)_(?P=kind)?\\w'), names)).to.deep.equal([
+      expect(kept(filter('(?P<kind>orders|refunds)_\\w'), names)).to.deep.equal([
         'Orders_v2',
         'orders_tmp',
         'refunds_orders',
@@ -921,14 +921,49 @@ workflowConfig:
       expect(kept(filter('[]_]tmp'), names)).to.deep.equal(['_tmp_orders']);
       expect(kept(filter('orders_(?#temporary ones)tmp'), names)).to.deep.equal(['orders_tmp']);
       expect(kept(filter('o{,1}rders_v\\d{1}'), names)).to.deep.equal(['Orders_v2']);
+      expect(kept(filter('(?-i:O)rders'), names)).to.deep.equal(['Orders_v2']);
+      expect(kept(filter('\\x6frders_\\u0074mp'), names)).to.deep.equal(['orders_tmp']);
+      // Python reads `[[:alpha:]]` as `[` `:` `a` `l` `p` `h` followed by `]`, not as RE2's class of letters.
+      expect(kept(filter('[[:alpha:]]'), names)).to.deep.equal([]);
+      expect(kept(filter('\\_tmp\\_'), names)).to.deep.equal(['_tmp_orders']);
+      expect(kept(filter('pay.*?s$'), names)).to.deep.equal(['payments']);
     });
 
-    it('rejects Python syntax JavaScript cannot express, with the reason', () => {
+    it('runs in time linear in the name: a pattern that backtracks exponentially elsewhere ends at once', () => {
+      // Against a 128-character name, a backtracking engine tries 2^127 ways to split the a's.
+      const name = `${'a'.repeat(127)}-`;
+      expect(kept({ includes: ['(a+)+$'], excludes: [] }, [name, 'aaa'])).to.deep.equal(['aaa']);
+      expect(kept({ includes: [], excludes: ['(a|aa)+$', '(.*a){20}$'] }, [name])).to.deep.equal([name]);
+    });
+
+    it('keeps no name that breaks the Kinesis naming rules, whatever the filter', () => {
+      const listed = ['orders', 'orders\u001b[2J', 'a'.repeat(129), '', 'ordérs', 'or ders'];
+      expect(kept(undefined, listed)).to.deep.equal(['orders']);
+      expect(kept({ includes: ['.*'], excludes: [] }, listed)).to.deep.equal(['orders']);
+    });
+
+    it('rejects Python syntax that needs a backtracking engine or that Python rejects, with the reason', () => {
       const problem = (pattern: string) =>
         errorsOf(validate({ [`${PIPELINE}.topicFilterPattern`]: { excludes: [pattern] } }));
       const at = `${PIPELINE}.topicFilterPattern.excludes[0]: Invalid regular expression:`;
+      const linear = 'filters run on a linear-time engine (RE2)';
       expect(problem('(?>orders)')).to.deep.equal([
-        `${at} atomic groups (?>...) are not supported at position 0`,
+        `${at} atomic groups (?>...) are not supported: ${linear} at position 0`,
+      ]);
+      expect(problem('(orders)\\1')).to.deep.equal([
+        `${at} backreferences (\\1) are not supported: ${linear} at position 8`,
+      ]);
+      expect(problem('(?P<kind>a)(?P=kind)')).to.deep.equal([
+        `${at} backreferences (?P=kind) are not supported: ${linear} at position 11`,
+      ]);
+      expect(problem('orders(?!_tmp)')).to.deep.equal([
+        `${at} lookaround assertions (?!...) are not supported: ${linear} at position 6`,
+      ]);
+      expect(problem('(?<=x)orders')).to.deep.equal([
+        `${at} lookaround assertions (?<=...) are not supported: ${linear} at position 0`,
+      ]);
+      expect(problem('a*+')).to.deep.equal([
+        `${at} possessive quantifiers are not supported: ${linear} at position 2`,
       ]);
       expect(problem('orders(?i)')).to.deep.equal([
         `${at} global flags not at the start of the expression at position 6`,
@@ -937,6 +972,16 @@ workflowConfig:
         `${at} named groups are written (?P<name>...) at position 0`,
       ]);
       expect(problem('(orders)\\2')).to.deep.equal([`${at} invalid group reference 2 at position 8`]);
+      expect(problem('*orders')).to.deep.equal([`${at} nothing to repeat at position 0`]);
+      expect(problem('a**')).to.deep.equal([`${at} multiple repeat at position 2`]);
+      expect(problem('a{3,2}')).to.deep.equal([`${at} min repeat greater than max repeat at position 2`]);
+      expect(problem('a{1001}')).to.deep.equal([
+        `${at} repeat counts above 1000 are not supported at position 2`,
+      ]);
+      expect(problem('orders)')).to.deep.equal([`${at} unbalanced parenthesis at position 6`]);
+      expect(problem('(?P<a>x)(?P<a>y)')).to.deep.equal([
+        `${at} redefinition of group name 'a' at position 12`,
+      ]);
     });
 
     it('throws InvalidFilterPatternError for an invalid pattern given directly', () => {

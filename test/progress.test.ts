@@ -24,6 +24,7 @@ import {
   isolatedKinesis,
   testConfigDocument,
   uniqueName,
+  withTestStackPolicy,
 } from './support/ingestion-harness.js';
 
 const STREAMS = Array.from({ length: 60 }, (_, i) => `progress-${String(i).padStart(2, '0')}`);
@@ -69,7 +70,7 @@ describe('run progress', function () {
     worker = await createIngestionWorker({
       connection: nativeConnection,
       taskQueue,
-      activities: { env: SECRET_ENV },
+      activities: withTestStackPolicy({ env: SECRET_ENV }),
       tuning: { maxActivitiesPerSecond: ACTIVITIES_PER_SECOND },
     });
     running = worker.run();
@@ -293,7 +294,7 @@ describe('run progress', function () {
       testConfigDocument({
         serviceName,
         accessKeyId: kinesis.accessKeyId,
-        secretAccessKey: '${NOT_SET_ON_THE_WORKER}',
+        secretAccessKey: '${TEST_NOT_SET_ON_THE_WORKER}',
         kinesisEndpoint: kinesis.endpoint,
         openMetadataUrl: omUrl,
       }),
@@ -308,13 +309,13 @@ describe('run progress', function () {
     expect(failed.code, failed.stderr).to.equal(1);
     expect(failed.stdout).to.match(
       new RegExp(
-        `^Last run of service ${serviceName} \\(workflow id om-kinesis-${serviceName}\\): failed at \\S+: prepare: .*NOT_SET_ON_THE_WORKER`,
+        `^Last run of service ${serviceName} \\(workflow id om-kinesis-${serviceName}\\): failed at \\S+: prepare: .*TEST_NOT_SET_ON_THE_WORKER`,
       ),
     );
     expect(failedJson.code, failedJson.stderr).to.equal(1);
     const outcome = JSON.parse(failedJson.stdout) as { workflowId: string; status: string; message: string };
     expect(outcome).to.include({ workflowId: ingestionWorkflowId(serviceName), status: 'failed' });
-    expect(outcome.message).to.match(/^prepare: .*NOT_SET_ON_THE_WORKER/);
+    expect(outcome.message).to.match(/^prepare: .*TEST_NOT_SET_ON_THE_WORKER/);
     expect(never.code).to.equal(1);
     expect(never.stdout).to.equal('');
     expect(never.stderr).to.include(`service ${unknown} has no run on ${address}`);

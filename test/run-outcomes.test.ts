@@ -249,13 +249,13 @@ describe('run outcomes', function () {
       const config = testConfigDocument({
         serviceName: uniqueName('no_secret'),
         accessKeyId: '123456789012',
-        secretAccessKey: '${NOT_SET_ON_THE_WORKER}',
+        secretAccessKey: '${TEST_NOT_SET_ON_THE_WORKER}',
         kinesisEndpoint: 'http://127.0.0.1:9',
         openMetadataUrl: om.url,
       });
       const failure = await runFailure(worker, config);
       expect(failure.message).to.equal(
-        'prepare: source.serviceConnection.config.awsConfig.awsSecretAccessKey refers to the environment variable NOT_SET_ON_THE_WORKER, which is not set on this worker: set it in the environment of every worker',
+        'prepare: source.serviceConnection.config.awsConfig.awsSecretAccessKey refers to the environment variable TEST_NOT_SET_ON_THE_WORKER, which is not set on this worker: set it in the environment of every worker',
       );
     });
   });

@@ -117,3 +117,17 @@ describe('exitCodeFor', () => {
     expect(exitCodeFor(sinkFailure, false), 'raiseOnError: false').to.equal(0);
   });
 });
+
+describe('renderSummary of what servers and run inputs wrote', () => {
+  it('shows control characters as escapes, so that the terminal does not act on them', () => {
+    const text = renderSummary(
+      summary({
+        warnings: [{ step: 'prepare', message: 'sink.config.\u001b]0;owned\u0007: Ignored by this tool' }],
+        warningCount: 1,
+        failures: [{ stream: 'orders', step: 'upsertTopic', type: 'X', message: 'said \u001b[2J\u009b31m' }],
+      }),
+    );
+    expect(text).to.include('\\x1b]0;owned\\x07').and.include('said \\x1b[2J\\x9b31m');
+    for (const control of ['\u001b', '\u0007', '\u009b']) expect(text).to.not.include(control);
+  });
+});

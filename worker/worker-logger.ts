@@ -5,10 +5,12 @@ import {
   type LogMetadata,
   type RuntimeOptions,
 } from '@temporalio/worker';
+import { printable } from '../common/printable.js';
 import { DESCRIBE_TASK_QUEUE_SUFFIX } from '../common/run-input.js';
 
 /**
- * The SDK's logger, less its warning that the describe worker polls no workflow tasks: that
+ * The SDK's logger, with control characters of messages shown as escapes (stream names and
+ * server answers reach logs), less its warning that the describe worker polls no workflow tasks: that
  * worker runs activities only, by design (see create-worker.ts), and operators need not see it.
  * `omit` drops other messages a caller reports in its own words.
  */
@@ -25,7 +27,7 @@ export class IngestionWorkerLogger extends DefaultLogger {
     if (message.startsWith('No workflows registered') && taskQueue.endsWith(DESCRIBE_TASK_QUEUE_SUFFIX))
       return;
     if (this.omit(message)) return;
-    super.log(level, message, meta);
+    super.log(level, printable(message), meta);
   }
 }
 

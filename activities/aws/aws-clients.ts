@@ -7,7 +7,8 @@ import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-s
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AwsConfig } from '../../common/config/index.js';
-import { resolveSecret, type SecretSources } from '../secrets.js';
+import { resolveAwsCredentials, type SecretSources } from '../secrets.js';
+import { destroyGuardedAgents, guardedAgents } from '../network/guarded-agents.js';
 import { paceKinesisCalls, type AwsRateLimitOptions } from './rate-limits.js';
 
 /** The AWS clients of one awsConfig, shared by every activity of the worker that uses it. */
@@ -35,6 +36,12 @@ export interface AwsClientOptions {
    * worker). With N workers on one account, give each `share: 1 / N`; `false` turns it off.
    */
   rateLimits?: AwsRateLimitOptions | false;
+  /**
+   * Hosts the worker's policy lists: with it, every connection is checked where it is made
+   * (activities/network/guarded-agents.ts). Activities always pass it; only direct tests of
+   * the SDK wiring go without.
+   */
+  listedHosts?: readonly string[];
 }
 
 const cache = new Map<string, AwsClients>();
@@ -50,28 +57,25 @@ export function awsClientsFor(
   sources: SecretSources,
   options: AwsClientOptions = {},
 ): AwsClients {
-  const secretAccessKey = aws.awsSecretAccessKey
-    ? resolveSecret(
-        aws.awsSecretAccessKey,
-        'source.serviceConnection.config.awsConfig.awsSecretAccessKey',
-        sources,
-      )
-    : undefined;
-  const sessionToken = aws.awsSessionToken
-    ? resolveSecret(aws.awsSessionToken, 'source.serviceConnection.config.awsConfig.awsSessionToken', sources)
-    : undefined;
-  const accessKeyId = aws.awsAccessKeyId
-    ? resolveSecret(aws.awsAccessKeyId, 'source.serviceConnection.config.awsConfig.awsAccessKeyId', sources)
-    : undefined;
+  const { accessKeyId, secretAccessKey, sessionToken } = resolveAwsCredentials(aws, sources);
   const key = createHash('sha256')
     .update(JSON.stringify([aws, accessKeyId, secretAccessKey, sessionToken, options]))
     .digest('hex');
   const cached = cache.get(key);
   if (cached) return cached;
 
+  const maxSockets = options.maxSockets ?? 64;
+  const agents = options.listedHosts
+    ? guardedAgents(options.listedHosts, { maxSockets })
+    : {
+        http: new HttpAgent({ keepAlive: true, maxSockets }),
+        https: new HttpsAgent({ keepAlive: true, maxSockets }),
+      };
+  // Node's HTTP client follows no redirect, and neither does the SDK: an endpoint answering
+  // 3xx gets no second request, and no credentials go anywhere else.
   const requestHandler = new NodeHttpHandler({
-    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }),
-    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 }),
+    httpAgent: agents.http,
+    httpsAgent: agents.https,
     connectionTimeout: 10_000,
     requestTimeout: 60_000,
   });
@@ -90,6 +94,8 @@ export function awsClientsFor(
         },
         clientConfig: {
           region: aws.awsRegion,
+          // AssumeRole goes through the same checked connections as every other call.
+          requestHandler,
           ...(options.stsEndpoint ? { endpoint: options.stsEndpoint } : {}),
         },
       })
@@ -141,8 +147,9 @@ function baseCredentialsFor(
   return fromNodeProviderChain();
 }
 
-/** Closes every cached client (worker shutdown, tests). */
+/** Closes every cached client and the guarded agents' idle connections (worker shutdown, tests). */
 export function destroyAwsClients(): void {
+  destroyGuardedAgents();
   for (const clients of cache.values()) {
     clients.kinesis.destroy();
     clients.sts.destroy();

@@ -1,5 +1,6 @@
 import { FailureType } from '../../common/failure-types.js';
 import { IngestionActivityError } from '../errors.js';
+import { networkRefusal } from '../network/guarded-agents.js';
 
 /** Error names AWS uses when the caller's credentials themselves are refused. */
 const CREDENTIAL_ERRORS = new Set([
@@ -55,6 +56,8 @@ interface AwsErrorShape {
  */
 export function classifyAwsError(error: unknown, action: string, subject?: string): IngestionActivityError {
   if (error instanceof IngestionActivityError) return error;
+  const refused = networkRefusal(error, 'source.serviceConnection.config.awsConfig.endPointURL');
+  if (refused) return refused;
   const e = (error ?? {}) as AwsErrorShape;
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;

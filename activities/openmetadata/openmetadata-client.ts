@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import got, { HTTPError, ParseError, RequestError, type Got, type Method } from 'got';
 import { FailureType } from '../../common/failure-types.js';
-import { IngestionActivityError } from '../errors.js';
+import { IngestionActivityError, redactSecrets } from '../errors.js';
+import { networkRefusal } from '../network/guarded-agents.js';
 
 /** A stored OpenMetadata entity, as far as this product reads it. */
 export interface OpenMetadataEntity {
@@ -22,9 +24,12 @@ export interface OpenMetadataClientOptions {
   jwtToken?: string;
   extraHeaders?: Record<string, string>;
   verifySSL?: 'validate' | 'ignore' | 'no-ssl';
-  caCertificate?: string;
+  /** PEM of the CA that signs the server's certificate (read by the caller, within the worker's policy). */
+  certificateAuthority?: string | Buffer;
   /** Per-request deadline. */
   timeoutMs?: number;
+  /** Agents whose connections the worker's policy checks (activities/network/guarded-agents.ts). */
+  agents?: { http: HttpAgent; https: HttpsAgent };
 }
 
 export type Include = 'non-deleted' | 'deleted' | 'all';
@@ -36,6 +41,8 @@ export type Include = 'non-deleted' | 'deleted' | 'all';
  */
 export class OpenMetadataClient {
   private readonly http: Got;
+  /** What the client sends that must not come back in a message (a server may echo it). */
+  private readonly secrets: string[];
 
   constructor(options: OpenMetadataClientOptions) {
     const base = options.hostPort.replace(/\/+$/, '');
@@ -51,10 +58,17 @@ export class OpenMetadataClient {
       retry: { limit: 1, methods: ['GET', 'PUT', 'DELETE'], statusCodes: [429, 502, 503, 504] },
       https: {
         rejectUnauthorized: options.verifySSL !== 'ignore',
-        ...(options.caCertificate ? { certificateAuthority: readFileSync(options.caCertificate) } : {}),
+        ...(options.certificateAuthority ? { certificateAuthority: options.certificateAuthority } : {}),
       },
       throwHttpErrors: true,
+      // A redirect would carry the token and headers to wherever the server points: none is
+      // followed (an answer 3xx is an error naming where it pointed).
+      followRedirect: false,
+      ...(options.agents ? { agent: { http: options.agents.http, https: options.agents.https } } : {}),
     });
+    this.secrets = [options.jwtToken, ...Object.values(options.extraHeaders ?? {})].filter(
+      (secret): secret is string => typeof secret === 'string' && secret.length >= 4,
+    );
   }
 
   async serverVersion(): Promise<string> {
@@ -212,11 +226,16 @@ export class OpenMetadataClient {
     path: string,
     options: { json?: object; searchParams?: Record<string, string> },
   ) {
+    let response;
     try {
-      return await this.http(path, { method, ...options, responseType: 'text' });
+      response = await this.http(path, { method, ...options, responseType: 'text' });
     } catch (error) {
-      throw classifyOpenMetadataError(error, `${method} ${path}`);
+      throw classifyOpenMetadataError(error, `${method} ${path}`, this.secrets);
     }
+    if (response.statusCode >= 300 && response.statusCode < 400) {
+      throw redirectRefused(response.statusCode, response.headers.location, `${method} ${path}`);
+    }
+    return response;
   }
 }
 
@@ -232,10 +251,32 @@ export class OpenMetadataHttpError extends IngestionActivityError {
   }
 }
 
-function classifyOpenMetadataError(error: unknown, call: string): IngestionActivityError {
+/** A redirect is not followed: where it points is named (its origin only), not requested. */
+function redirectRefused(status: number, location: string | undefined, call: string): IngestionActivityError {
+  let target = 'elsewhere';
+  try {
+    if (location) target = new URL(location, 'http://unknown.invalid').origin;
+  } catch {
+    // An unparseable Location says nothing worth repeating.
+  }
+  return new OpenMetadataHttpError(
+    FailureType.OpenMetadataRequestRejected,
+    `OpenMetadata answered ${status} to ${call}, a redirect to ${target}: redirects are not followed, since they would carry the token elsewhere. Set workflowConfig.openMetadataServerConfig.hostPort to the server's own address`,
+    false,
+    status,
+  );
+}
+
+function classifyOpenMetadataError(
+  error: unknown,
+  call: string,
+  secrets: readonly string[],
+): IngestionActivityError {
+  const refused = networkRefusal(error, 'workflowConfig.openMetadataServerConfig.hostPort');
+  if (refused) return refused;
   if (error instanceof HTTPError) {
     const status = error.response.statusCode;
-    const serverMessage = messageOf(error.response.body);
+    const serverMessage = messageOf(error.response.body, secrets);
     const said = serverMessage ? `: ${serverMessage}` : '';
     if (status === 401) {
       return new OpenMetadataHttpError(
@@ -286,15 +327,17 @@ function classifyOpenMetadataError(error: unknown, call: string): IngestionActiv
   );
 }
 
-function messageOf(body: unknown): string | undefined {
+/** What the server said, secrets removed before it is shortened (a cut could split one). */
+function messageOf(body: unknown, secrets: readonly string[]): string | undefined {
   if (typeof body !== 'string' || body === '') return undefined;
   try {
     const parsed = JSON.parse(body) as { message?: unknown };
-    if (typeof parsed.message === 'string') return parsed.message;
+    if (typeof parsed.message === 'string') return redactSecrets(parsed.message, secrets);
   } catch {
     // Not JSON: a proxy's HTML error page, for instance.
   }
-  return body.length > 200 ? `${body.slice(0, 200)}…` : body;
+  const redacted = redactSecrets(body, secrets);
+  return redacted.length > 200 ? `${redacted.slice(0, 200)}…` : redacted;
 }
 
 function parseJson(body: string, call: string): unknown {

@@ -1,5 +1,7 @@
 import type { StreamBatchCursor, StreamBatchListing } from '../../common/activity-results.js';
+import { log } from '@temporalio/activity';
 import { compileFilterPattern } from '../../common/config/index.js';
+import { isKinesisStreamName, shownStreamName } from '../../common/stream-names.js';
 import type { RunContext } from '../../common/run-context.js';
 import { dialectFor } from '../openmetadata/dialect.js';
 import { listStreamNamesPage, type StreamListingCursor } from '../aws/kinesis-listing.js';
@@ -29,6 +31,11 @@ export function createListingActivities({
           const page = await listStreamNamesPage(kinesis, pageCursor, pageSizes.streams);
           for (const [index, name] of page.names.entries()) {
             listing.seen += 1;
+            if (!isKinesisStreamName(name)) {
+              log.warn('the endpoint listed a name that is not a Kinesis stream name: skipped', {
+                name: shownStreamName(name),
+              });
+            }
             if (keep(name)) listing.names.push(name);
             else listing.filtered += 1;
             if (listing.names.length >= ctx.options.batchSize) {

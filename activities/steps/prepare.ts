@@ -12,7 +12,11 @@ import { InvalidRunInputError } from '../errors.js';
 import type { RunResources } from '../run-resources.js';
 import { resolveSecretField, secretFieldsOf } from '../secrets.js';
 
-export function createPrepareActivities({ secrets, boundary }: Pick<RunResources, 'secrets' | 'boundary'>) {
+export function createPrepareActivities({
+  secrets,
+  authorize,
+  boundary,
+}: Pick<RunResources, 'secrets' | 'authorize' | 'boundary'>) {
   return {
     /** Validates the run input on the worker: a run started with the Temporal CLI gets the same checks as one from our CLI. */
     async prepareRun(input: IngestionRunInput): Promise<PreparedRun> {
@@ -30,10 +34,12 @@ export function createPrepareActivities({ secrets, boundary }: Pick<RunResources
           );
         }
         const ctx: RunContext = { config, options: normalizeRunOptions(input.options) };
+        // Before any secret is resolved: what the run asks for must be allowed on this worker.
+        authorize(config);
         const warnings = result.warnings.map(formatConfigIssue);
         for (const secret of secretFieldsOf(ctx.config)) {
           // Resolving now makes a missing variable or key fail the run at once, not per stream.
-          resolveSecretField(secret, secrets);
+          resolveSecretField(secret, ctx.config, secrets);
           const plaintext = environmentReference(secret.value) === undefined && !isSealed(secret.value);
           if (
             plaintext &&

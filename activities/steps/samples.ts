@@ -4,6 +4,7 @@ import { sampleStreamMessages } from '../aws/shard-sampling.js';
 import { heartbeatAtMostEvery } from '../heartbeats.js';
 import { sampleDigestOf, topicRequestOf } from '../openmetadata/topic-request.js';
 import type { RunResources } from '../run-resources.js';
+import { requireStreamName } from './describe.js';
 
 export function createSampleActivities({
   aws,
@@ -28,6 +29,7 @@ export function createSampleActivities({
       target?: SampleTarget,
     ): Promise<SampleDataResult> {
       return boundary(ctx, async () => {
+        requireStreamName(streamName);
         const limits = {
           maxMessages: ctx.options.sampleSize,
           ...(pageSizes.shards ? { shardPageSize: pageSizes.shards } : {}),

@@ -66,7 +66,7 @@ export function createServiceActivities({
     for (const secret of secretFieldsOf(ctx.config)) {
       if (secret.kind !== 'aws') continue;
       const key = secret.field.slice(secret.field.lastIndexOf('.') + 1) as keyof ResolvedAwsSecrets;
-      resolved[key] = resolveSecretField(secret, secrets);
+      resolved[key] = resolveSecretField(secret, ctx.config, secrets);
     }
     return resolved;
   }

@@ -15,6 +15,8 @@ import {
   type IngestionRunOptions,
 } from '../../common/run-input.js';
 import { IngestionWorkerLogger, sdkLogging } from '../../worker/worker-logger.js';
+import { policyAllowingConfig } from '../../activities/policy/run-policy.js';
+import { environmentReference } from '../../common/secret-references.js';
 import { createIngestionWorker } from '../../worker/create-worker.js';
 import { cancelRunAndCountWrites } from '../cancelled-run.js';
 import {
@@ -153,7 +155,12 @@ async function ingestLocally(
       connection: local.nativeConnection,
       namespace: local.namespace,
       taskQueue,
-      activities: { env: process.env, ...(sealingKey ? { sealingKey } : {}) },
+      activities: {
+        env: process.env,
+        keyring: { ...(sealingKey ? { current: sealingKey } : {}), previous: [] },
+        // This process runs the user's own config: it allows what that config names.
+        policy: policyAllowingConfig(config, referencedVariables(input)),
+      },
     });
     const client = new Client({ connection: local.connection, namespace: local.namespace });
     return await worker.runUntil(async () => {
@@ -288,4 +295,19 @@ function report(outcome: RunOutcome, config: IngestionConfig, options: IngestCom
   }
   if (outcome.partial && !options.json) console.log(renderSummary(outcome.partial));
   throw new CliExit(EXIT_RUN_FAILED, `The run failed: ${outcome.message}`);
+}
+
+/** The environment variables the secrets of a run input refer to (`${NAME}` values). */
+function referencedVariables(input: IngestionRunInput): string[] {
+  const names = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      const name = environmentReference(value);
+      if (name !== undefined) names.add(name);
+    } else if (value && typeof value === 'object') {
+      for (const item of Object.values(value)) visit(item);
+    }
+  };
+  visit(input.config);
+  return [...names];
 }

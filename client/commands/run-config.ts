@@ -3,7 +3,7 @@
 // `ingest` would say for the same target.
 import { readConfigFile, type IngestionConfig } from '../../common/config/index.js';
 import type { IngestionRunInput, IngestionRunOptions } from '../../common/run-input.js';
-import { newEphemeralSecretsKey, SECRETS_KEY_ENV, secretsKeyFrom } from '../../common/sealed-secrets.js';
+import { currentSecretsKey, newEphemeralSecretsKey, type SecretsKey } from '../../common/sealed-secrets.js';
 import { buildRunInput } from '../run-input.js';
 import { CliExit, configErrorExit, EXIT_BAD_CONFIG, printWarnings } from './shared.js';
 
@@ -11,7 +11,7 @@ export interface RunConfig {
   input: IngestionRunInput;
   config: IngestionConfig;
   /** The key secrets were sealed with (locally: a key of this process alone). */
-  sealingKey?: Buffer;
+  sealingKey?: SecretsKey;
 }
 
 /**
@@ -31,12 +31,9 @@ export async function loadRunConfig(
   const read = await readConfigFile(file);
   if (!read.ok) throw new CliExit(EXIT_BAD_CONFIG, `${read.message}; ${nothingDone}`);
   const text = read.text;
-  const passphrase = process.env[SECRETS_KEY_ENV];
-  const sealingKey = passphrase
-    ? secretsKeyFrom(passphrase)
-    : where === 'local'
-      ? newEphemeralSecretsKey()
-      : undefined;
+  // Locally the worker is this process: without a key of the user's, one of its own seals secrets.
+  const sealingKey =
+    currentSecretsKey(process.env) ?? (where === 'local' ? newEphemeralSecretsKey() : undefined);
   const built = buildRunInput(text, {
     env: process.env,
     fileName: file,

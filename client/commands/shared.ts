@@ -1,5 +1,6 @@
 import { formatConfigIssue, type ConfigIssue } from '../../common/config/index.js';
 import { CliExit, EXIT_BAD_CONFIG } from '../cli-exit.js';
+import { printable } from '../../common/printable.js';
 
 export { CliExit, EXIT_BAD_CONFIG, EXIT_INTERRUPTED, EXIT_OK, EXIT_RUN_FAILED } from '../cli-exit.js';
 
@@ -16,5 +17,5 @@ export function configErrorExit(
 }
 
 export function printWarnings(warnings: ConfigIssue[]): void {
-  for (const warning of warnings) console.error(`warning: ${formatConfigIssue(warning)}`);
+  for (const warning of warnings) console.error(printable(`warning: ${formatConfigIssue(warning)}`));
 }

@@ -1,5 +1,5 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { SECRETS_KEY_ENV, secretsKeyFrom } from '../../common/sealed-secrets.js';
+import { secretsKeyringFrom } from '../../common/sealed-secrets.js';
 import { DEFAULT_TASK_QUEUE, describeTaskQueueOf } from '../../common/run-input.js';
 import { IngestionWorkerLogger, sdkLogging } from '../../worker/worker-logger.js';
 import { createIngestionWorker } from '../../worker/create-worker.js';
@@ -9,8 +9,9 @@ import {
   unreachable,
   type TemporalFlags,
 } from '../temporal-connection.js';
+import { describeRunPolicy, runPolicyFrom, type WorkerPolicyFlags } from './worker-policy-flags.js';
 
-export interface WorkerCommandOptions extends TemporalFlags {
+export interface WorkerCommandOptions extends TemporalFlags, WorkerPolicyFlags {
   taskQueue?: string;
   maxConcurrentActivities?: number;
   /** DescribeStreamSummary calls per second, all workers together (default: AWS's quota). */
@@ -28,9 +29,11 @@ export interface WorkerCommandOptions extends TemporalFlags {
  */
 export async function workerCommand(options: WorkerCommandOptions): Promise<void> {
   const target = requiredTemporalTarget(options, 'om-kinesis worker');
+  // Before connecting: a worker whose allowances are wrong must not start taking runs.
+  const policy = await runPolicyFrom(options, process.env);
   const level = options.logLevel ?? 'INFO';
   Runtime.install(sdkLogging(new IngestionWorkerLogger(level), level));
-  const passphrase = process.env[SECRETS_KEY_ENV];
+  const keyring = secretsKeyringFrom(process.env);
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   const connection = await NativeConnection.connect(connectionOptionsFor(target)).catch(
     async (error: unknown) => {
@@ -44,7 +47,8 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
       taskQueue,
       activities: {
         env: process.env,
-        ...(passphrase ? { sealingKey: secretsKeyFrom(passphrase) } : {}),
+        keyring,
+        policy,
         ...(options.quotaPacing === false ? { aws: { rateLimits: false } } : {}),
       },
       ...(options.describeRate ? { describeCallsPerSecond: options.describeRate } : {}),
@@ -55,6 +59,7 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
     console.error(
       `om-kinesis worker polling task queues ${taskQueue} and ${describeTaskQueueOf(taskQueue)} on ${target.address} (namespace ${target.namespace}); Ctrl-C to stop`,
     );
+    console.error(describeRunPolicy(policy));
     await worker.run();
   } finally {
     await connection.close();

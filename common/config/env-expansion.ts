@@ -1,15 +1,19 @@
+import { isSecretsKeyVariable } from '../secret-references.js';
 import type { Environment } from './types.js';
 
 // Python's posixpath.expandvars, which the official loader runs over the raw file text before
 // parsing: `$name` (name = ASCII letters, digits, underscore; may start with a digit) or `${anything
 // but a closing brace}`. A reference to a variable that is not set stays exactly as written, and a
-// substituted value is never expanded again.
+// substituted value is never expanded again. The variables holding sealing keys are never
+// expanded: a config is sent to Temporal and to servers, and must never carry the key.
 const VARIABLE_REFERENCE = /\$([A-Za-z0-9_]+|\{[^}]*\})/g;
 
 export interface ExpansionReport {
   text: string;
   /** Names referenced in the text but not set in the environment (their references stay literal). */
   unsetVariables: string[];
+  /** Sealing-key variables the text refers to (left unexpanded). */
+  sealingKeyVariables: string[];
 }
 
 export function expandEnvironmentVariables(text: string, env: Environment): string {
@@ -17,10 +21,15 @@ export function expandEnvironmentVariables(text: string, env: Environment): stri
 }
 
 export function expandEnvironmentVariablesWithReport(text: string, env: Environment): ExpansionReport {
-  if (!text.includes('$')) return { text, unsetVariables: [] };
+  if (!text.includes('$')) return { text, unsetVariables: [], sealingKeyVariables: [] };
   const unset = new Set<string>();
+  const keys = new Set<string>();
   const expanded = text.replace(VARIABLE_REFERENCE, (reference: string, group: string) => {
     const name = group.startsWith('{') ? group.slice(1, -1) : group;
+    if (isSecretsKeyVariable(name)) {
+      keys.add(name);
+      return reference;
+    }
     // hasOwn: a name like `constructor` must not resolve to something inherited.
     const value = Object.hasOwn(env, name) ? env[name] : undefined;
     if (value === undefined) {
@@ -29,7 +38,7 @@ export function expandEnvironmentVariablesWithReport(text: string, env: Environm
     }
     return value;
   });
-  return { text: expanded, unsetVariables: [...unset] };
+  return { text: expanded, unsetVariables: [...unset], sealingKeyVariables: [...keys] };
 }
 
 /** The references to `name` that expansion leaves in a value, e.g. `$AWS_REGION` or `${AWS_REGION}`. */

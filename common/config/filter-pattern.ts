@@ -1,5 +1,6 @@
+import { isKinesisStreamName } from '../stream-names.js';
 import { InvalidFilterPatternError } from './errors.js';
-import { compilePythonRegex } from './python-regex.js';
+import { compilePythonRegex, type StartMatcher } from './python-regex.js';
 import type { FilterPattern } from './types.js';
 
 /**
@@ -17,18 +18,25 @@ export type FilterRule = 'includesWin' | 'includesAndExcludes';
  * excludes combine. No filter keeps everything.
  *
  * Returns a predicate that is true when the name is KEPT (to be ingested), false when it is filtered
- * out. Throws InvalidFilterPatternError for an entry that is not a valid regular expression (configs
- * that went through parseIngestionConfig never have one).
+ * out. A name that is not a valid Kinesis stream name is never kept, and never matched: what the
+ * endpoint lists is not trusted. Matching runs in time linear in the name's length (see
+ * python-regex.ts). Throws InvalidFilterPatternError for an entry that is not a valid pattern
+ * (configs that went through parseIngestionConfig never have one).
  */
 export function compileFilterPattern(
   filter: FilterPattern | undefined,
   rule: FilterRule = 'includesWin',
 ): (name: string) => boolean {
+  const keep = keepPredicate(filter, rule);
+  return (name) => isKinesisStreamName(name) && keep(name);
+}
+
+function keepPredicate(filter: FilterPattern | undefined, rule: FilterRule): (name: string) => boolean {
   if (filter === undefined) return () => true;
   const includes = filter.includes.map(compileEntry);
   const excludes = filter.excludes.map(compileEntry);
-  const included = (name: string) => includes.some((regex) => matchesAtStart(regex, name));
-  const excluded = (name: string) => excludes.some((regex) => matchesAtStart(regex, name));
+  const included = (name: string) => includes.some((matches) => matches(name));
+  const excluded = (name: string) => excludes.some((matches) => matches(name));
   if (includes.length === 0) return (name) => !excluded(name);
   if (rule === 'includesWin' || excludes.length === 0) return included;
   return (name) => included(name) && !excluded(name);
@@ -39,13 +47,8 @@ export function filterEntryProblem(pattern: string): string | undefined {
   return compiled.ok ? undefined : compiled.reason;
 }
 
-function compileEntry(pattern: string): RegExp {
+function compileEntry(pattern: string): StartMatcher {
   const compiled = compilePythonRegex(pattern);
   if (!compiled.ok) throw new InvalidFilterPatternError(pattern, compiled.reason);
-  return compiled.regex;
-}
-
-function matchesAtStart(stickyRegex: RegExp, name: string): boolean {
-  stickyRegex.lastIndex = 0;
-  return stickyRegex.test(name);
+  return compiled.matcher;
 }

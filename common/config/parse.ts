@@ -52,6 +52,13 @@ export function parseIngestionConfig(text: string, options: ParseOptions = {}): 
   const result = validateIngestionConfigObject(yaml.document);
   const unset = unsetVariableWarnings(yaml.document, expansion.unsetVariables);
   const warnings = sortByDocumentOrder([...yaml.warnings, ...unset, ...result.warnings], yaml.document);
+  const keyErrors = referencesTo(yaml.document, expansion.sealingKeyVariables).map(({ path, names }) => ({
+    path,
+    message: `Refers to ${names.join(', ')}, the key that seals secrets: it is never put into a config (a config is stored in Temporal history and sent to servers)`,
+  }));
+  if (keyErrors.length > 0) {
+    return { errors: sortByDocumentOrder([...keyErrors, ...result.errors], yaml.document), warnings };
+  }
   return { ...result, warnings };
 }
 
@@ -103,8 +110,27 @@ function withoutConsequentialIssues(
 }
 
 function unsetVariableWarnings(document: unknown, unsetVariables: readonly string[]): ConfigIssue[] {
-  if (unsetVariables.length === 0) return [];
-  const warnings: ConfigIssue[] = [];
+  return referencesTo(document, unsetVariables).map(({ path, names }) =>
+    // In a secret the "reference" may be part of the secret itself: do not repeat it.
+    SECRET_CONFIG_PATHS.includes(path)
+      ? {
+          path,
+          message: 'References an environment variable that is not set: the reference is kept as written',
+        }
+      : {
+          path,
+          message: `Environment variable ${names.join(', ')} is not set: ${names.length === 1 ? 'its reference is' : 'their references are'} kept as written`,
+        },
+  );
+}
+
+/** The string values of the document that refer to any of `variables`, with the names each refers to. */
+function referencesTo(
+  document: unknown,
+  variables: readonly string[],
+): Array<{ path: string; names: string[] }> {
+  if (variables.length === 0) return [];
+  const found: Array<{ path: string; names: string[] }> = [];
   // YAML anchors can make a document refer to itself.
   const visited = new WeakSet<object>();
   const visit = (value: unknown, path: PropertyKey[]): void => {
@@ -113,14 +139,8 @@ function unsetVariableWarnings(document: unknown, unsetVariables: readonly strin
       visited.add(value);
     }
     if (typeof value === 'string') {
-      const names = unsetVariables.filter((name) => containsReferenceTo(value, name));
-      if (names.length === 0) return;
-      const formatted = formatPath(path);
-      // In a secret the "reference" may be part of the secret itself: do not repeat it.
-      const message = SECRET_CONFIG_PATHS.includes(formatted)
-        ? 'References an environment variable that is not set: the reference is kept as written'
-        : `Environment variable ${names.join(', ')} is not set: ${names.length === 1 ? 'its reference is' : 'their references are'} kept as written`;
-      warnings.push({ path: formatted, message });
+      const names = variables.filter((name) => containsReferenceTo(value, name));
+      if (names.length > 0) found.push({ path: formatPath(path), names });
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => visit(item, [...path, index]));
     } else if (isRecord(value)) {
@@ -128,7 +148,7 @@ function unsetVariableWarnings(document: unknown, unsetVariables: readonly strin
     }
   };
   visit(document, []);
-  return warnings;
+  return found;
 }
 
 function failure(message: string, path: IssuePath = []): ConfigResult {

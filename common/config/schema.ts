@@ -56,9 +56,12 @@ function httpUrl(example: string): StringCheck {
     } catch {
       return `Expected an http(s) URL such as ${example}`;
     }
-    return url.protocol === 'http:' || url.protocol === 'https:'
-      ? undefined
-      : `Expected an http(s) URL such as ${example}`;
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      return `Expected an http(s) URL such as ${example}`;
+    // Never the URL itself in the message: the password would be repeated.
+    return url.username || url.password
+      ? 'Must not hold a user name or password (user:password@): they would be stored in Temporal history and sent with every request; use the credential fields of the config'
+      : undefined;
   };
 }
 

@@ -14,6 +14,8 @@ import { projectRoot } from '../../client/local-temporal/temporal-cli.js';
 import { startTemporalDevServer } from '../../client/local-temporal/temporal-dev-server.js';
 import type { TemporalDevServer } from '../../client/local-temporal/temporal-dev-server.js';
 
+import { useTestStackWorkerConfig } from './test-policy.js';
+
 // Type only: the module itself is loaded on first use (see getOpenMetadata).
 import type { OpenMetadataTestServer } from '../../devstack/openmetadata-test-server.js';
 
@@ -25,6 +27,9 @@ export interface TestStack {
   moto: MotoServer;
   openMetadata: OpenMetadataTestServer;
 }
+
+// `om-kinesis worker` processes started by tests allow the test stack, unless a test says otherwise.
+useTestStackWorkerConfig();
 
 /** Where the servers' logs go (git-ignored). */
 export const TEST_LOG_DIR = path.join(projectRoot(), 'test-artifacts', 'logs');

@@ -18,6 +18,8 @@ import type { IngestionSummary } from '../../common/summary.js';
 import { KinesisFixture } from '../../devstack/kinesis-fixture.js';
 import { createIngestionWorker, type IngestionWorker } from '../../worker/create-worker.js';
 import { getKinesisLocal, getOpenMetadata, getTemporal } from './global-stack.js';
+import type { RunPolicy } from '../../activities/policy/run-policy.js';
+import { testStackPolicy } from './test-policy.js';
 
 export const TEST_REGION = 'us-east-1';
 
@@ -58,7 +60,7 @@ export interface RunningWorker {
  * the tests of pacing and quotas turn it on.
  */
 export async function startTestWorker(
-  activities: ActivityDependencies,
+  activities: Omit<ActivityDependencies, 'policy'> & { policy?: RunPolicy },
   extra: { taskQueue?: string; address?: string; paced?: boolean; identity?: string } = {},
 ): Promise<RunningWorker> {
   const address = extra.address ?? (await getTemporal()).address;
@@ -69,7 +71,9 @@ export async function startTestWorker(
     worker = await createIngestionWorker({
       connection: nativeConnection,
       taskQueue,
-      activities: extra.paced ? activities : { ...activities, aws: { rateLimits: false, ...activities.aws } },
+      activities: withTestStackPolicy(
+        extra.paced ? activities : { ...activities, aws: { rateLimits: false, ...activities.aws } },
+      ),
       ...(extra.identity ? { identity: extra.identity } : {}),
     });
   } catch (error) {
@@ -90,6 +94,13 @@ export async function startTestWorker(
       destroyAwsClients();
     },
   };
+}
+
+/** Dependencies with the test stack's policy unless they carry one (see test-policy.ts). */
+export function withTestStackPolicy(
+  activities: Omit<ActivityDependencies, 'policy'> & { policy?: RunPolicy },
+): ActivityDependencies {
+  return { ...activities, policy: activities.policy ?? testStackPolicy(activities.env) };
 }
 
 export interface TestConfigOptions {

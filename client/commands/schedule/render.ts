@@ -9,6 +9,7 @@ import type { IngestionRunInput } from '../../../common/run-input.js';
 import type { RunOutcome, ScheduledRun, ServiceScheduleDetails } from '../../schedules.js';
 import { renderTable } from '../../summary-table.js';
 import { formatDuration } from './timing.js';
+import { printableLine } from '../../../common/printable.js';
 
 /** The settings of a schedule, one per line, as create / update / describe print them. */
 export function scheduleLines(
@@ -182,6 +183,5 @@ export function timeText(time: Date, now: Date): string {
 }
 
 export function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+  return printableLine(text, 160);
 }
