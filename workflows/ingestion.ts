@@ -3,6 +3,7 @@ import {
   continueAsNew,
   executeChild,
   isCancellation,
+  log,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -11,6 +12,7 @@ import type { RunPhase, RunProgress } from '../common/progress.js';
 import { RUN_FATAL_FAILURE_TYPES } from '../common/failure-types.js';
 import type { PreparedRun, RunContext } from '../common/run-context.js';
 import { ingestionWorkflowId, type IngestionRunInput } from '../common/run-input.js';
+import { searchAttributeUpdates, type SearchAttributeName } from '../common/search-attributes.js';
 import {
   MAX_LISTED_FAILURES,
   emptyBatchResult,
@@ -28,6 +30,16 @@ import {
   summarize,
   type IngestionProgress,
 } from './run-summary.js';
+import {
+  checkSearchAttributes,
+  reportRunEnd,
+  scheduleOfRun,
+  setRunSearchAttributes,
+  showProgress,
+  showTrigger,
+  TRIGGER_MEMO,
+  type RunFacts,
+} from './run-visibility.js';
 import { kinesisStreamBatch } from './stream-batch.js';
 
 export type { IngestionProgress } from './run-summary.js';
@@ -36,17 +48,33 @@ export type { IngestionProgress } from './run-summary.js';
  * One ingestion run of one OpenMetadata service: checks, the messaging service, then the
  * streams in batches (child workflows, `batchConcurrency` at a time, listed one batch ahead),
  * then the stale sweep. Returns the summary; fails only when nothing could be ingested at all.
+ * The run sets its own search attributes, so it is found the same way whoever started it.
  */
 export async function kinesisMetadataIngestion(
   input: IngestionRunInput,
   carried?: IngestionProgress,
+): Promise<IngestionSummary> {
+  const facts: RunFacts = carried
+    ? {
+        serviceName: carried.ctx.config.serviceName,
+        dryRun: carried.ctx.options.dryRun,
+        registered: carried.searchAttributes,
+      }
+    : { registered: [] };
+  return reportRunEnd(facts, () => ingest(input, carried, facts));
+}
+
+async function ingest(
+  input: IngestionRunInput,
+  carried: IngestionProgress | undefined,
+  facts: RunFacts,
 ): Promise<IngestionSummary> {
   let phase: RunPhase = carried ? 'listing' : 'checks';
   let current = carried;
   let listingDone = false;
   const inFlightIds = new Map<number, string>();
   const startedAt = carried?.startedAt ?? new Date().toISOString();
-  setHandler(progressQuery, (): RunProgress => {
+  const progressNow = (): RunProgress => {
     const totals = current?.totals ?? emptyBatchResult();
     return {
       ...(current ? { serviceName: current.ctx.config.serviceName } : {}),
@@ -66,23 +94,39 @@ export async function kinesisMetadataIngestion(
       failures: totals.failures.slice(0, 20),
       startedAt,
     };
-  });
+  };
+  setHandler(progressQuery, progressNow);
 
   if (!current) {
     const prepared = await step('prepare', () =>
       prepareStep.prepareRun.executeWithOptions({ summary: 'validate run input' }, [input]),
     );
-    const serviceRunId = ingestionWorkflowId(prepared.config.serviceName);
+    const { serviceName } = prepared.config;
+    const { dryRun } = prepared.options;
+    const searchAttributes = await checkSearchAttributes();
+    Object.assign(facts, { serviceName, dryRun, registered: searchAttributes.registered });
+    const serviceRunId = ingestionWorkflowId(serviceName);
     if (workflowInfo().workflowId !== serviceRunId) {
-      return runUnderServiceId(input, serviceRunId, prepared.config.serviceName, startedAt);
+      setRunSearchAttributes(facts.registered, { service: serviceName, role: 'trigger', dryRun });
+      showTrigger(serviceName, dryRun, serviceRunId);
+      return runUnderServiceId(input, serviceRunId, serviceName, startedAt, facts.registered);
     }
-    current = await startRun(prepared, startedAt);
+    setRunSearchAttributes(facts.registered, { service: serviceName, role: 'ingestion', dryRun });
+    if (searchAttributes.warning) log.warn(searchAttributes.warning);
+    const warnings = searchAttributes.warning ? [searchAttributes.warning] : [];
+    current = await startRun(
+      { ...prepared, warnings: [...prepared.warnings, ...warnings] },
+      startedAt,
+      searchAttributes.registered,
+    );
   }
   const progress = current;
   const { ctx } = progress;
   const inFlight = new Map<number, Promise<void>>();
   let listingFailure: { type: string; message: string } | undefined;
   phase = 'listing';
+  const report = (): void => showProgress(ctx.config.serviceName, ctx.options.dryRun, progressNow());
+  report();
 
   const startBatch = (names: string[]): void => {
     const index = progress.batchesStarted++;
@@ -114,6 +158,7 @@ export async function kinesisMetadataIngestion(
       batch.finally(() => {
         inFlight.delete(index);
         inFlightIds.delete(index);
+        report();
       }),
     );
   };
@@ -136,6 +181,7 @@ export async function kinesisMetadataIngestion(
     progress.cursor = listing.next;
     listingDone = !listing.next;
     if (listing.names.length > 0) startBatch(listing.names);
+    report();
     while (inFlight.size >= ctx.options.batchConcurrency) await Promise.race(inFlight.values());
     if (!listingDone && workflowInfo().continueAsNewSuggested) {
       // Only at a quiet point: children in flight belong to this history.
@@ -163,6 +209,7 @@ export async function kinesisMetadataIngestion(
     sweepSkippedReason = 'markDeletedTopics is false';
   } else {
     phase = 'sweep';
+    report();
     try {
       const sweep = await sweepStep.sweepStaleTopics.executeWithOptions({ summary: 'sweep stale topics' }, [
         ctx,
@@ -195,13 +242,22 @@ async function runUnderServiceId(
   serviceRunId: string,
   serviceName: string,
   startedAt: string,
+  registered: readonly SearchAttributeName[],
 ): Promise<IngestionSummary> {
+  const trigger = workflowInfo().workflowId;
+  const schedule = scheduleOfRun();
+  const dryRun = input.options?.dryRun === true;
   try {
     return await executeChild(kinesisMetadataIngestion, {
       workflowId: serviceRunId,
       args: [input],
-      typedSearchAttributes: workflowInfo().typedSearchAttributes,
-      staticSummary: `Kinesis -> OpenMetadata ingestion of service ${serviceName} (for ${workflowInfo().workflowId})`,
+      typedSearchAttributes: searchAttributeUpdates(
+        { service: serviceName, role: 'ingestion', dryRun },
+        new Set(registered),
+      ),
+      memo: { [TRIGGER_MEMO]: trigger },
+      staticSummary: `Kinesis -> OpenMetadata ingestion of service ${serviceName}${dryRun ? ' (dry run)' : ''}, started by ${schedule ? `the schedule ${schedule}` : trigger}`,
+      staticDetails: `Started by the workflow \`${trigger}\`${schedule ? `, which the Temporal Schedule \`${schedule}\` started` : ''}: a run started under another workflow id runs under the service's own id, so that one service never has two runs at once.`,
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
@@ -223,7 +279,11 @@ async function runUnderServiceId(
   }
 }
 
-async function startRun(prepared: PreparedRun, startedAt: string): Promise<IngestionProgress> {
+async function startRun(
+  prepared: PreparedRun,
+  startedAt: string,
+  searchAttributes: SearchAttributeName[],
+): Promise<IngestionProgress> {
   const ctx: RunContext = { config: prepared.config, options: prepared.options };
   await Promise.all([
     step('verifyAwsIdentity', () =>
@@ -266,6 +326,7 @@ async function startRun(prepared: PreparedRun, startedAt: string): Promise<Inges
     runWarnings: prepared.warnings,
     startedAt,
     listed: 0,
+    searchAttributes,
   };
 }
 
