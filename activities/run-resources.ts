@@ -1,5 +1,7 @@
 import { awsClientsFor, type AwsClientOptions, type AwsClients } from './aws/aws-clients.js';
+import type { MetricMeter } from '@temporalio/common';
 import { toActivityFailure } from './errors.js';
+import { activityMetrics } from './metrics.js';
 import { OpenMetadataClient } from './openmetadata/openmetadata-client.js';
 import { resolveSecretField, secretFieldsOf, type SecretSources } from './secrets.js';
 import type { RunContext } from '../common/run-context.js';
@@ -7,6 +9,8 @@ import type { RunContext } from '../common/run-context.js';
 /** What the worker gives its activities: where secrets come from, and how to reach AWS. */
 export interface ActivityDependencies extends SecretSources {
   aws?: AwsClientOptions;
+  /** Where the product's metrics go (the worker's Temporal metric meter); none by default. */
+  metrics?: MetricMeter;
   /** Page sizes of the Kinesis listings (AWS's maximums by default; small ones exercise paging). */
   pageSizes?: { streams?: number; shards?: number };
 }
@@ -32,6 +36,7 @@ export interface RunResources {
 }
 
 export function createRunResources(deps: ActivityDependencies): RunResources {
+  const metrics = activityMetrics(deps.metrics);
   /** The resolved values of every secret of the run (token files read), to scrub from messages. */
   const knownSecrets = (ctx: RunContext): string[] => {
     const secrets: string[] = [];
@@ -48,7 +53,7 @@ export function createRunResources(deps: ActivityDependencies): RunResources {
   return {
     secrets: deps,
     pageSizes: deps.pageSizes ?? {},
-    aws: (ctx) => awsClientsFor(ctx.config.aws, deps, deps.aws),
+    aws: (ctx) => awsClientsFor(ctx.config.aws, deps, deps.aws, metrics),
     openMetadata(ctx) {
       const om = ctx.config.openMetadata;
       let token: string | undefined;
@@ -62,6 +67,7 @@ export function createRunResources(deps: ActivityDependencies): RunResources {
         hostPort: om.hostPort,
         extraHeaders,
         verifySSL: om.verifySSL,
+        onWrite: (write, outcome) => metrics.openMetadataWrite(ctx.config.serviceName, write, outcome),
         ...(token ? { jwtToken: token } : {}),
         ...(om.caCertificate ? { caCertificate: om.caCertificate } : {}),
       });

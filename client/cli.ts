@@ -5,6 +5,7 @@ import { addScheduleCommand } from './commands/schedule/index.js';
 import { CliExit, EXIT_RUN_FAILED } from './commands/shared.js';
 import type { StatusCommandOptions } from './commands/status.js';
 import type { WorkerCommandOptions } from './commands/worker.js';
+import { addWorkerOperationsOptions } from './commands/worker-operations.js';
 
 function wholeNumber(value: string): number {
   const parsed = Number(value);
@@ -89,7 +90,11 @@ export function buildProgram(): Command {
       await inputCommand(options);
     });
 
-  temporalOptions(program.command('worker').description('run a worker for a Temporal cluster until Ctrl-C'))
+  addWorkerOperationsOptions(
+    temporalOptions(
+      program.command('worker').description('run a worker for a Temporal cluster until Ctrl-C'),
+    ),
+  )
     .option(
       '--max-concurrent-activities <n>',
       'activities this worker runs at once (default 100)',

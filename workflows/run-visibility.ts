@@ -5,7 +5,6 @@ import {
   ApplicationFailure,
   ContinueAsNew,
   isCancellation,
-  metricMeter,
   setCurrentDetails,
   upsertSearchAttributes,
   workflowInfo,
@@ -21,6 +20,7 @@ import {
 import { ingestionWorkflowId } from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
 import { searchAttributesStep } from './activity-proxies.js';
+import { countRun, type RunOutcome } from './run-metrics.js';
 import { failureInfo } from './failures.js';
 
 /** Memo key a trigger gives the ingestion it starts: its own workflow id. */
@@ -120,8 +120,6 @@ function outcomeText(summary: IngestionSummary): string {
   ].join('\n\n');
 }
 
-export type RunOutcome = 'completed' | 'failed' | 'not_run' | 'cancelled';
-
 /** What a run has learnt about itself so far: filled in as it goes (before prepare: nothing). */
 export interface RunFacts {
   serviceName?: string;
@@ -184,27 +182,13 @@ function endVisibly(
         ? outcomeText(summary)
         : '';
   setCurrentDetails([heading, what].join('\n\n'));
-  if (triggerOfRun() === undefined) reportRunMetrics(serviceName ?? '', outcome, facts.dryRun === true);
+  if (triggerOfRun() === undefined) {
+    countRun(serviceName ?? '', outcome, facts.dryRun === true, scheduleOfRun() !== undefined);
+  }
 }
 
 function summaryOf(details: unknown): IngestionSummary | undefined {
   return details && typeof details === 'object' && 'serviceName' in details
     ? (details as IngestionSummary)
     : undefined;
-}
-
-function reportRunMetrics(serviceName: string, outcome: RunOutcome, dryRun: boolean): void {
-  metricMeter
-    .createCounter('om_kinesis_runs', 'runs', 'Runs that ended, by service and outcome')
-    .add(1, { service: serviceName, outcome, dry_run: dryRun, scheduled: scheduleOfRun() !== undefined });
-  if (outcome === 'completed' && !dryRun) {
-    metricMeter
-      .createGauge(
-        'om_kinesis_last_completed_run_timestamp_seconds',
-        'float',
-        's',
-        'When the last run of the service that was not a dry run completed (Unix time)',
-      )
-      .set(Date.now() / 1000, { service: serviceName });
-  }
 }

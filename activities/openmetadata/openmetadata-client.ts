@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import got, { HTTPError, ParseError, RequestError, type Got, type Method } from 'got';
 import { FailureType } from '../../common/failure-types.js';
 import { IngestionActivityError } from '../errors.js';
+import type { OpenMetadataWrite } from '../metrics.js';
 
 /** A stored OpenMetadata entity, as far as this product reads it. */
 export interface OpenMetadataEntity {
@@ -25,6 +26,8 @@ export interface OpenMetadataClientOptions {
   caCertificate?: string;
   /** Per-request deadline. */
   timeoutMs?: number;
+  /** Told of every write and whether it succeeded (the worker's metrics). */
+  onWrite?: (write: OpenMetadataWrite, outcome: 'ok' | 'error') => void;
 }
 
 export type Include = 'non-deleted' | 'deleted' | 'all';
@@ -36,8 +39,10 @@ export type Include = 'non-deleted' | 'deleted' | 'all';
  */
 export class OpenMetadataClient {
   private readonly http: Got;
+  private readonly onWrite: NonNullable<OpenMetadataClientOptions['onWrite']>;
 
   constructor(options: OpenMetadataClientOptions) {
+    this.onWrite = options.onWrite ?? (() => undefined);
     const base = options.hostPort.replace(/\/+$/, '');
     this.http = got.extend({
       prefixUrl: `${base}/v1/`,
@@ -68,7 +73,7 @@ export class OpenMetadataClient {
   }
 
   async putMessagingService(request: object): Promise<{ entity: OpenMetadataEntity; change: ChangeType }> {
-    return this.put('services/messagingServices', request);
+    return this.put('services/messagingServices', request, 'messaging_service');
   }
 
   async topicByFqn(
@@ -81,16 +86,20 @@ export class OpenMetadataClient {
   }
 
   async putTopic(request: object): Promise<{ entity: OpenMetadataEntity; change: ChangeType }> {
-    return this.put('topics', request);
+    return this.put('topics', request, 'topic');
   }
 
   async restoreTopic(id: string): Promise<OpenMetadataEntity> {
-    return entityOf(await this.call('PUT', 'topics/restore', { json: { id } }), 'PUT topics/restore');
+    return entityOf(
+      await this.call('PUT', 'topics/restore', { json: { id }, write: 'topic_restore' }),
+      'PUT topics/restore',
+    );
   }
 
   async deleteTopic(id: string): Promise<void> {
     await this.call('DELETE', `topics/${encodeURIComponent(id)}`, {
       searchParams: { hardDelete: 'false', recursive: 'false' },
+      write: 'topic_delete',
     });
   }
 
@@ -104,7 +113,10 @@ export class OpenMetadataClient {
   }
 
   async putSampleData(topicId: string, messages: string[]): Promise<void> {
-    await this.call('PUT', `topics/${encodeURIComponent(topicId)}/sampleData`, { json: { messages } });
+    await this.call('PUT', `topics/${encodeURIComponent(topicId)}/sampleData`, {
+      json: { messages },
+      write: 'sample_data',
+    });
   }
 
   /** Topics of one service, page by page (`limit` per page), following the `after` cursor. */
@@ -143,8 +155,12 @@ export class OpenMetadataClient {
     }
   }
 
-  private async put(path: string, json: object): Promise<{ entity: OpenMetadataEntity; change: ChangeType }> {
-    const response = await this.request('PUT', path, { json });
+  private async put(
+    path: string,
+    json: object,
+    write: OpenMetadataWrite,
+  ): Promise<{ entity: OpenMetadataEntity; change: ChangeType }> {
+    const response = await this.request('PUT', path, { json, write });
     const header = response.headers['x-openmetadata-change'];
     const change: ChangeType =
       header === 'entityCreated' || header === 'entityUpdated' || header === 'entityNoChange'
@@ -155,26 +171,28 @@ export class OpenMetadataClient {
     return { entity: entityOf(parseJson(response.body, `PUT ${path}`), `PUT ${path}`), change };
   }
 
-  private async call<T = unknown>(
-    method: Method,
-    path: string,
-    options: { json?: object; searchParams?: Record<string, string> } = {},
-  ): Promise<T> {
+  private async call<T = unknown>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.request(method, path, options);
     return parseJson(response.body, `${method} ${path}`) as T;
   }
 
-  private async request(
-    method: Method,
-    path: string,
-    options: { json?: object; searchParams?: Record<string, string> },
-  ) {
+  private async request(method: Method, path: string, { write, ...options }: RequestOptions) {
     try {
-      return await this.http(path, { method, ...options, responseType: 'text' });
+      const response = await this.http(path, { method, ...options, responseType: 'text' });
+      if (write) this.onWrite(write, 'ok');
+      return response;
     } catch (error) {
+      if (write) this.onWrite(write, 'error');
       throw classifyOpenMetadataError(error, `${method} ${path}`);
     }
   }
+}
+
+interface RequestOptions {
+  json?: object;
+  searchParams?: Record<string, string>;
+  /** Set on writes: what the request writes. */
+  write?: OpenMetadataWrite;
 }
 
 /** Thrown for an HTTP error answer: carries the status for callers that expect some (404). */

@@ -1,12 +1,18 @@
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { SECRETS_KEY_ENV, secretsKeyFrom } from '../../common/sealed-secrets.js';
 import { DEFAULT_TASK_QUEUE, describeTaskQueueOf } from '../../common/run-input.js';
 import { IngestionWorkerLogger } from '../../worker/worker-logger.js';
 import { createIngestionWorker } from '../../worker/create-worker.js';
 import { connectionOptionsFor, temporalTargetFrom, type TemporalFlags } from '../temporal-connection.js';
 import { CliExit, EXIT_RUN_FAILED } from './shared.js';
+import {
+  deploymentVersionFor,
+  describeOperations,
+  installWorkerRuntime,
+  type WorkerOperationsOptions,
+} from './worker-operations.js';
 
-export interface WorkerCommandOptions extends TemporalFlags {
+export interface WorkerCommandOptions extends TemporalFlags, WorkerOperationsOptions {
   taskQueue?: string;
   maxConcurrentActivities?: number;
   /** DescribeStreamSummary calls per second, all workers together (default: AWS's quota). */
@@ -30,7 +36,8 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
       'om-kinesis worker needs a Temporal cluster: pass --address HOST:PORT or set TEMPORAL_ADDRESS (and --namespace / TEMPORAL_NAMESPACE)',
     );
   }
-  Runtime.install({ logger: new IngestionWorkerLogger(options.logLevel ?? 'INFO') });
+  const deployment = deploymentVersionFor(options);
+  installWorkerRuntime(options, new IngestionWorkerLogger(options.logLevel ?? 'INFO'));
   const passphrase = process.env[SECRETS_KEY_ENV];
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   const connection = await NativeConnection.connect(connectionOptionsFor(target));
@@ -48,9 +55,10 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
       ...(options.maxConcurrentActivities
         ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities }
         : {}),
+      ...(deployment ? { deployment } : {}),
     });
     console.error(
-      `om-kinesis worker polling task queues ${taskQueue} and ${describeTaskQueueOf(taskQueue)} on ${target.address} (namespace ${target.namespace}); Ctrl-C to stop`,
+      `om-kinesis worker polling task queues ${taskQueue} and ${describeTaskQueueOf(taskQueue)} on ${target.address} (namespace ${target.namespace})${describeOperations(options, deployment)}; Ctrl-C to stop`,
     );
     await worker.run();
   } finally {
