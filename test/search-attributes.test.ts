@@ -15,6 +15,7 @@ import {
 import { ingestionWorkflowId } from '../common/run-input.js';
 import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import type { IngestionSummary } from '../common/summary.js';
+import { eventually } from './support/eventually.js';
 import { runCommand, runOmKinesis } from './support/cli-runner.js';
 import { getTemporal, TEST_LOG_DIR } from './support/global-stack.js';
 import {
@@ -275,17 +276,4 @@ describe('search attributes the run sets itself', function () {
 async function failedWorkflowTasks(handle: WorkflowHandle): Promise<number> {
   const history = await handle.fetchHistory();
   return (history.events ?? []).filter((event) => event.workflowTaskFailedEventAttributes).length;
-}
-
-/** Retries `attempt` for up to 60 s: visibility and schedules answer a moment after the fact. */
-async function eventually<T>(attempt: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
 }
