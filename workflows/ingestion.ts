@@ -31,10 +31,11 @@ import {
   type IngestionProgress,
 } from './run-summary.js';
 import {
+  announceRun,
   checkSearchAttributes,
+  factsOfInput,
   reportRunEnd,
   scheduleOfRun,
-  setRunSearchAttributes,
   showProgress,
   showTrigger,
   TRIGGER_MEMO,
@@ -59,8 +60,9 @@ export async function kinesisMetadataIngestion(
         serviceName: carried.ctx.config.serviceName,
         dryRun: carried.ctx.options.dryRun,
         registered: carried.searchAttributes,
+        announced: true,
       }
-    : { registered: [] };
+    : factsOfInput(input);
   return reportRunEnd(facts, () => ingest(input, carried, facts));
 }
 
@@ -98,20 +100,20 @@ async function ingest(
   setHandler(progressQuery, progressNow);
 
   if (!current) {
+    const searchAttributes = await checkSearchAttributes();
+    facts.registered = searchAttributes.registered;
     const prepared = await step('prepare', () =>
       prepareStep.prepareRun.executeWithOptions({ summary: 'validate run input' }, [input]),
     );
     const { serviceName } = prepared.config;
     const { dryRun } = prepared.options;
-    const searchAttributes = await checkSearchAttributes();
-    Object.assign(facts, { serviceName, dryRun, registered: searchAttributes.registered });
+    Object.assign(facts, { serviceName, dryRun });
+    announceRun(facts);
     const serviceRunId = ingestionWorkflowId(serviceName);
     if (workflowInfo().workflowId !== serviceRunId) {
-      setRunSearchAttributes(facts.registered, { service: serviceName, role: 'trigger', dryRun });
       showTrigger(serviceName, dryRun, serviceRunId);
       return runUnderServiceId(input, serviceRunId, serviceName, startedAt, facts.registered);
     }
-    setRunSearchAttributes(facts.registered, { service: serviceName, role: 'ingestion', dryRun });
     if (searchAttributes.warning) log.warn(searchAttributes.warning);
     const warnings = searchAttributes.warning ? [searchAttributes.warning] : [];
     current = await startRun(

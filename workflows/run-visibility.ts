@@ -17,7 +17,7 @@ import {
   type RunSearchAttributes,
   type SearchAttributeName,
 } from '../common/search-attributes.js';
-import { ingestionWorkflowId } from '../common/run-input.js';
+import { ingestionWorkflowId, type IngestionRunInput } from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
 import { searchAttributesStep } from './activity-proxies.js';
 import { countRun, type RunOutcome } from './run-metrics.js';
@@ -120,12 +120,34 @@ function outcomeText(summary: IngestionSummary): string {
   ].join('\n\n');
 }
 
-/** What a run has learnt about itself so far: filled in as it goes (before prepare: nothing). */
+/** What a run has learnt about itself so far: filled in as it goes. */
 export interface RunFacts {
+  /** From the run input, validated once the input is (a run that fails to validate keeps it). */
   serviceName?: string;
   dryRun?: boolean;
   /** The search attributes the namespace has. */
   registered: readonly SearchAttributeName[];
+  /** Whether the run has set its service, role and dry run attributes. */
+  announced?: boolean;
+}
+
+/** The facts a run knows from its raw input, before it is validated. */
+export function factsOfInput(input: IngestionRunInput): RunFacts {
+  const source = (input?.config as { source?: { serviceName?: unknown } } | undefined)?.source;
+  const serviceName = typeof source?.serviceName === 'string' ? source.serviceName : undefined;
+  return { ...(serviceName ? { serviceName } : {}), dryRun: input?.options?.dryRun === true, registered: [] };
+}
+
+/**
+ * Sets the run's service, role and dry run attributes: `ingestion` under the service's own
+ * workflow id, `trigger` under any other.
+ */
+export function announceRun(facts: RunFacts): void {
+  const { serviceName, dryRun, registered } = facts;
+  if (serviceName === undefined) return;
+  const role = workflowInfo().workflowId === ingestionWorkflowId(serviceName) ? 'ingestion' : 'trigger';
+  setRunSearchAttributes(registered, { service: serviceName, role, dryRun: dryRun === true });
+  facts.announced = true;
 }
 
 /**
@@ -159,6 +181,9 @@ function endVisibly(
   summary: IngestionSummary | undefined,
   failure?: string,
 ): void {
+  // A run that failed before it set its attributes (its input did not validate) still shows
+  // the service its input names.
+  if (!facts.announced) announceRun(facts);
   const { serviceName } = facts;
   const serviceRunId = serviceName === undefined ? undefined : ingestionWorkflowId(serviceName);
   const isIngestion = workflowInfo().workflowId === serviceRunId;
