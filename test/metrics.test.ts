@@ -3,11 +3,13 @@
 // (Kinesis behind a proxy that throttles every other DescribeStreamSummary) and checks that
 // the product's counters moved by what the run did.
 import { expect } from 'chai';
+import { createServer, type AddressInfo } from 'node:net';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { getFreePort } from '../client/local-temporal/free-port.js';
 import { INGESTION_WORKFLOW_TYPE, ingestionWorkflowId } from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
 import { startFaultProxy, type FaultProxy } from '../devstack/fault-proxy.js';
+import { runOmKinesis } from './support/cli-runner.js';
 import { getTemporal } from './support/global-stack.js';
 import {
   getOpenMetadata,
@@ -163,5 +165,24 @@ describe('worker metrics (--metrics-bind)', function () {
     expect(of('temporal_workflow_completed_total', { workflow_type: 'kinesisMetadataIngestion' })).to.equal(
       1,
     );
+  });
+});
+
+describe('om-kinesis worker --metrics-bind on a port that is taken', () => {
+  it('ends at once, naming the address and the flag', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const bind = `127.0.0.1:${(taken.address() as AddressInfo).port}`;
+    try {
+      const result = await runOmKinesis(['worker', '--address', '127.0.0.1:1', '--metrics-bind', bind]);
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.match(
+        new RegExp(
+          `^om-kinesis worker: cannot serve metrics on ${bind} \\(--metrics-bind\\): .*Address already in use`,
+        ),
+      );
+    } finally {
+      taken.close();
+    }
   });
 });

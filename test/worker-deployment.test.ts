@@ -11,7 +11,7 @@ import { INGESTION_WORKFLOW_TYPE, ingestionWorkflowId } from '../common/run-inpu
 import type { IngestionSummary } from '../common/summary.js';
 import { startFaultProxy, type FaultProxy } from '../devstack/fault-proxy.js';
 import { eventually } from './support/eventually.js';
-import { runCommand } from './support/cli-runner.js';
+import { runCommand, runOmKinesis } from './support/cli-runner.js';
 import { getTemporal } from './support/global-stack.js';
 import { identitiesThatRan, runHistories } from './support/history.js';
 import {
@@ -159,5 +159,15 @@ describe('worker deployment versioning (--deployment-name / --build-id)', functi
       expect([...ranInFlight], activity).to.deep.equal([identity(first)]);
       expect([...ranAfter], activity).to.deep.equal([identity(second)]);
     }
+  });
+});
+
+describe('om-kinesis worker --build-id without --deployment-name', () => {
+  it('is refused, saying what it needs, before connecting anywhere', async () => {
+    const result = await runOmKinesis(['worker', '--address', '127.0.0.1:1', '--build-id', '2.0.0']);
+    expect(result.code).to.equal(2);
+    expect(result.stderr.trim()).to.equal(
+      'om-kinesis worker: --build-id needs --deployment-name (a build belongs to a Worker Deployment, e.g. --deployment-name om-kinesis)',
+    );
   });
 });
