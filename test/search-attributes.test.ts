@@ -44,20 +44,27 @@ async function temporal(address: string, args: string[]): Promise<string> {
   return result.stdout;
 }
 
-/** `temporal workflow list --query QUERY` as JSON rows, with the search attributes decoded. */
-async function listRuns(address: string, query: string) {
-  const output = await temporal(address, ['workflow', 'list', '--query', query, '--output', 'json']);
-  const rows = JSON.parse(output || '[]') as ListedRun[];
-  return rows.map((row) => ({
-    workflowId: row.execution.workflowId,
-    status: row.status,
-    attributes: Object.fromEntries(
-      Object.entries(row.searchAttributes?.indexedFields ?? {}).map(([name, payload]) => [
-        name,
-        JSON.parse(Buffer.from(payload.data ?? '', 'base64').toString('utf8')) as unknown,
-      ]),
-    ),
-  }));
+/**
+ * `temporal workflow list --query QUERY` as JSON rows with the search attributes decoded, once
+ * it lists `count` runs that have all ended (visibility follows a run by a moment).
+ */
+async function listEndedRuns(address: string, query: string, count: number) {
+  return eventually(async () => {
+    const output = await temporal(address, ['workflow', 'list', '--query', query, '--output', 'json']);
+    const rows = (JSON.parse(output || '[]') as ListedRun[]).map((row) => ({
+      workflowId: row.execution.workflowId,
+      status: row.status,
+      attributes: Object.fromEntries(
+        Object.entries(row.searchAttributes?.indexedFields ?? {}).map(([name, payload]) => [
+          name,
+          JSON.parse(Buffer.from(payload.data ?? '', 'base64').toString('utf8')) as unknown,
+        ]),
+      ),
+    }));
+    if (rows.length !== count || rows.some((row) => row.status === 'WORKFLOW_EXECUTION_STATUS_RUNNING'))
+      throw new Error(`${query} lists ${JSON.stringify(rows)}, not ${count} runs that have ended`);
+    return rows;
+  });
 }
 
 /** Starts the run the way the docs show: `om-kinesis input` then `temporal workflow start`. */
@@ -158,7 +165,7 @@ describe('search attributes the run sets itself', function () {
       // cache to refresh, but it completes and is then found by its service.
       const second = await summaryOf(ingestionWorkflowId(serviceName));
       expect(second.warnings.filter((w) => w.message.includes('search attributes'))).to.deep.equal([]);
-      const rows = await listRuns(server.address, `OmKinesisService="${serviceName}"`);
+      const rows = await listEndedRuns(server.address, `OmKinesisService="${serviceName}"`, 1);
       expect(rows.map((row) => row.attributes.OmKinesisCreated)).to.deep.equal([0]);
     });
   });
@@ -192,8 +199,7 @@ describe('search attributes the run sets itself', function () {
       await startWithTemporalCli(address, worker.taskQueue, configFor(serviceName), workflowId);
       const summary = (await client.workflow.getHandle(workflowId).result()) as IngestionSummary;
       expect(summary.warnings.filter((w) => w.message.includes('search attributes'))).to.deep.equal([]);
-      const [row, ...others] = await listRuns(address, `OmKinesisService="${serviceName}"`);
-      expect(others).to.deep.equal([]);
+      const [row] = await listEndedRuns(address, `OmKinesisService="${serviceName}"`, 1);
       expect(row?.workflowId).to.equal(workflowId);
       expect(row?.attributes).to.deep.include({
         OmKinesisService: serviceName,
@@ -210,8 +216,8 @@ describe('search attributes the run sets itself', function () {
         '--dry-run',
       ]);
       await client.workflow.getHandle(workflowId).result();
-      const dryRuns = await listRuns(address, `OmKinesisService="${serviceName}" AND OmKinesisDryRun=true`);
-      expect(dryRuns).to.have.length(1);
+      const query = `OmKinesisService="${serviceName}" AND OmKinesisDryRun=true`;
+      const dryRuns = await listEndedRuns(address, query, 1);
       expect(dryRuns[0]?.attributes.OmKinesisUpdated).to.equal(0);
     });
 
@@ -248,15 +254,9 @@ describe('search attributes the run sets itself', function () {
       const summary = await eventually(async () => (await ingestion.result()) as IngestionSummary);
       expect(summary.created).to.equal(2);
 
-      const rows = await eventually(async () => {
-        const found = await listRuns(address, `OmKinesisService="${serviceName}"`);
-        if (found.length < 2 || found.some((row) => row.status !== 'WORKFLOW_EXECUTION_STATUS_COMPLETED'))
-          throw new Error(`not yet: ${JSON.stringify(found)}`);
-        return found;
-      });
+      const rows = await listEndedRuns(address, `OmKinesisService="${serviceName}"`, 2);
       const trigger = rows.find((row) => row.attributes.OmKinesisRole === 'trigger');
       const run = rows.find((row) => row.attributes.OmKinesisRole === 'ingestion');
-      expect(rows).to.have.length(2);
       expect(trigger?.workflowId).to.match(new RegExp(`^om-kinesis-${serviceName}-scheduled-`));
       expect(trigger?.attributes.TemporalScheduledById).to.equal(scheduleId);
       expect(trigger?.attributes.OmKinesisCreated, 'the counts are on the ingestion only').to.equal(

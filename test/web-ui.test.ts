@@ -19,6 +19,7 @@ import {
   type TemporalDevServer,
 } from '../client/local-temporal/temporal-dev-server.js';
 import { runOmKinesis, type CommandResult } from './support/cli-runner.js';
+import { eventually } from './support/eventually.js';
 import { TEST_LOG_DIR, TEST_SEARCH_ATTRIBUTES } from './support/global-stack.js';
 import {
   getOpenMetadata,
@@ -211,7 +212,11 @@ describe('Temporal Web UI (headless Chromium)', function () {
     browser = await launched;
 
     // The service's first run (the dry run came after it, under the same workflow id).
-    const [first] = await runsOf(running.client, workflowId);
+    const [first] = await eventually(async () => {
+      const runs = await runsOf(running.client, workflowId);
+      if (runs.length < 2) throw new Error(`the list shows ${runs.length} of the 2 runs of ${workflowId}`);
+      return runs;
+    });
     const handle = running.client.workflow.getHandle(workflowId, first);
     summary = (await handle.result()) as IngestionSummary;
     runId = (await handle.describe()).runId;

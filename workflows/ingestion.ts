@@ -30,15 +30,14 @@ import {
   summarize,
   type IngestionProgress,
 } from './run-summary.js';
+import { showProgress, showTrigger } from './run-details.js';
+import { countStream } from './run-metrics.js';
+import { scheduleOfRun, TRIGGER_MEMO } from './run-origin.js';
 import {
   announceRun,
   checkSearchAttributes,
   factsOfInput,
   reportRunEnd,
-  scheduleOfRun,
-  showProgress,
-  showTrigger,
-  TRIGGER_MEMO,
   type RunFacts,
 } from './run-visibility.js';
 import { kinesisStreamBatch } from './stream-batch.js';
@@ -112,7 +111,7 @@ async function ingest(
     const serviceRunId = ingestionWorkflowId(serviceName);
     if (workflowInfo().workflowId !== serviceRunId) {
       showTrigger(serviceName, dryRun, serviceRunId);
-      return runUnderServiceId(input, serviceRunId, serviceName, startedAt, facts.registered);
+      return runUnderServiceId(input, { serviceName, dryRun, registered: facts.registered }, startedAt);
     }
     if (searchAttributes.warning) log.warn(searchAttributes.warning);
     const warnings = searchAttributes.warning ? [searchAttributes.warning] : [];
@@ -149,6 +148,7 @@ async function ingest(
         if (isCancellation(error)) throw error;
         const { type, message } = failureInfo(error);
         progress.totals.failed += names.length;
+        countStream(ctx.config.serviceName, 'failed', names.length);
         if (progress.totals.failures.length < MAX_LISTED_FAILURES) {
           const stream = `${names[0]} … ${names[names.length - 1]} (${names.length} streams)`;
           progress.totals.failures.push({ stream, step: 'batch', type, message });
@@ -241,14 +241,16 @@ async function ingest(
  */
 async function runUnderServiceId(
   input: IngestionRunInput,
-  serviceRunId: string,
-  serviceName: string,
+  {
+    serviceName,
+    dryRun,
+    registered,
+  }: { serviceName: string; dryRun: boolean; registered: readonly string[] },
   startedAt: string,
-  registered: readonly SearchAttributeName[],
 ): Promise<IngestionSummary> {
+  const serviceRunId = ingestionWorkflowId(serviceName);
   const trigger = workflowInfo().workflowId;
   const schedule = scheduleOfRun();
-  const dryRun = input.options?.dryRun === true;
   try {
     return await executeChild(kinesisMetadataIngestion, {
       workflowId: serviceRunId,

@@ -23,11 +23,11 @@ export function countRun(service: string, outcome: RunOutcome, dryRun: boolean, 
   }
 }
 
-/** A stream of a batch is done: created, updated, unchanged, skipped or failed. */
-export function countStream(service: string, outcome: keyof StreamCounts): void {
+/** Streams are done: created, updated, unchanged, skipped or failed. */
+export function countStream(service: string, outcome: keyof StreamCounts, streams = 1): void {
   metricMeter
     .createCounter('om_kinesis_streams', 'streams', 'Streams ingested, by service and outcome')
-    .add(1, { service, outcome });
+    .add(streams, { service, outcome });
 }
 
 export function countSampleMessages(service: string, messages: number): void {

@@ -1,6 +1,6 @@
 // What people see of a run without querying it: its search attributes (the Web UI's list
-// columns and filters, `temporal workflow list --query`), its current details (the run's page)
-// and the product's run metrics. None of it changes what the run does.
+// columns and filters, `temporal workflow list --query`), how it ended in its current details
+// (run-details.ts) and the run metrics (run-metrics.ts). None of it changes what the run does.
 import {
   ApplicationFailure,
   ContinueAsNew,
@@ -9,8 +9,6 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { doneCount, type RunProgress } from '../common/progress.js';
 import {
   missingSearchAttributesAdvice,
   searchAttributeUpdates,
@@ -20,13 +18,10 @@ import {
 import { ingestionWorkflowId, type IngestionRunInput } from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
 import { searchAttributesStep } from './activity-proxies.js';
+import { outcomeText, runHeading, triggerHeading } from './run-details.js';
 import { countRun, type RunOutcome } from './run-metrics.js';
+import { scheduleOfRun, triggerOfRun } from './run-origin.js';
 import { failureInfo } from './failures.js';
-
-/** Memo key a trigger gives the ingestion it starts: its own workflow id. */
-export const TRIGGER_MEMO = 'omKinesisTrigger';
-
-const scheduledByKey = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 
 /** The search attributes the namespace has, and what to tell the operator when some are missing. */
 export interface SearchAttributeCheck {
@@ -59,65 +54,6 @@ export async function checkSearchAttributes(): Promise<SearchAttributeCheck> {
 export function setRunSearchAttributes(registered: readonly string[], values: RunSearchAttributes): void {
   const pairs = searchAttributeUpdates(values, new Set(registered));
   if (pairs.length > 0) upsertSearchAttributes(pairs);
-}
-
-/** The id of the Temporal Schedule that started this run, if one did. */
-export function scheduleOfRun(): string | undefined {
-  const scheduledBy = workflowInfo().typedSearchAttributes.get(scheduledByKey);
-  return typeof scheduledBy === 'string' && scheduledBy !== '' ? scheduledBy : undefined;
-}
-
-/** The workflow id of the trigger that started this ingestion, if one did. */
-export function triggerOfRun(): string | undefined {
-  const trigger = workflowInfo().memo?.[TRIGGER_MEMO];
-  return typeof trigger === 'string' ? trigger : undefined;
-}
-
-/** The run's page in the Web UI, while it runs: where it stands. */
-export function showProgress(serviceName: string, dryRun: boolean, progress: RunProgress): void {
-  const counts = progress.finished;
-  const total = progress.listingComplete ? `${progress.listed}` : `at least ${progress.listed}`;
-  setCurrentDetails(
-    [
-      runHeading(serviceName, dryRun),
-      `**${PHASES[progress.phase]}**: ${doneCount(counts)} of ${total} streams done, ${progress.inFlightBatches.length} batches running`,
-      `${counts.created} created · ${counts.updated} updated · ${counts.unchanged} unchanged · ${counts.skipped} skipped · ${counts.failed} failed`,
-    ].join('\n\n'),
-  );
-}
-
-/** A trigger's page: which run does the work. */
-export function showTrigger(serviceName: string, dryRun: boolean, serviceRunId: string): void {
-  setCurrentDetails(triggerHeading(serviceName, dryRun, serviceRunId));
-}
-
-function triggerHeading(serviceName: string, dryRun: boolean, serviceRunId: string): string {
-  const schedule = scheduleOfRun();
-  const by = schedule ? `Trigger of the schedule \`${schedule}\`` : 'Trigger';
-  return `**${by}** for service \`${serviceName}\`${dryRun ? ' (dry run)' : ''}: the ingestion runs as the workflow \`${serviceRunId}\`.`;
-}
-
-function runHeading(serviceName: string, dryRun: boolean): string {
-  const trigger = triggerOfRun();
-  return `**Ingestion of service \`${serviceName}\`**${dryRun ? ' (dry run: nothing is written)' : ''}${trigger ? `, started by \`${trigger}\`` : ''}`;
-}
-
-const PHASES: Record<RunProgress['phase'], string> = {
-  checks: 'Checking',
-  listing: 'Listing and ingesting',
-  streams: 'Ingesting',
-  sweep: 'Sweeping stale topics',
-  done: 'Done',
-};
-
-function outcomeText(summary: IngestionSummary): string {
-  if (summary.notRunReason) return `**Not run**: ${summary.notRunReason}`;
-  const seconds = Math.round(summary.durationMs / 1000);
-  return [
-    `**Completed** in ${seconds} s: ${summary.streamsSeen} streams seen, ${summary.filtered} filtered`,
-    `${summary.created} created · ${summary.updated} updated · ${summary.unchanged} unchanged · ${summary.skipped} skipped · ${summary.failed} failed · ${summary.deleted} soft-deleted · ${summary.sampleMessages} sample messages`,
-    ...(summary.warningCount > 0 ? [`${summary.warningCount} warnings (see the result)`] : []),
-  ].join('\n\n');
 }
 
 /** What a run has learnt about itself so far: filled in as it goes. */
@@ -185,8 +121,8 @@ function endVisibly(
   // the service its input names.
   if (!facts.announced) announceRun(facts);
   const { serviceName } = facts;
-  const serviceRunId = serviceName === undefined ? undefined : ingestionWorkflowId(serviceName);
-  const isIngestion = workflowInfo().workflowId === serviceRunId;
+  const isIngestion =
+    serviceName !== undefined && workflowInfo().workflowId === ingestionWorkflowId(serviceName);
   if (isIngestion && summary && !summary.notRunReason) {
     setRunSearchAttributes(facts.registered, {
       created: summary.created,
@@ -197,9 +133,9 @@ function endVisibly(
   const heading =
     serviceName === undefined
       ? '**Run**'
-      : isIngestion || serviceRunId === undefined
+      : isIngestion
         ? runHeading(serviceName, facts.dryRun === true)
-        : triggerHeading(serviceName, facts.dryRun === true, serviceRunId);
+        : triggerHeading(serviceName, facts.dryRun === true, ingestionWorkflowId(serviceName));
   const what =
     failure !== undefined
       ? `**${outcome === 'cancelled' ? 'Cancelled' : 'Failed'}**: ${failure}`
