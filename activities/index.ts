@@ -4,6 +4,7 @@ import { createDescribeActivities } from './steps/describe.js';
 import { createListingActivities } from './steps/listing.js';
 import { createPipelineStatusActivities } from './steps/pipeline-status.js';
 import { createPrepareActivities } from './steps/prepare.js';
+import { createSearchAttributeActivities } from './steps/search-attributes.js';
 import { createSampleActivities } from './steps/samples.js';
 import { createServiceActivities } from './steps/service.js';
 import { createSweepActivities } from './steps/sweep.js';
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDependencies) {
   const resources = createRunResources(deps);
   return {
     ...createPrepareActivities(resources),
+    ...createSearchAttributeActivities(),
     ...createCheckActivities(resources),
     ...createServiceActivities(resources),
     ...createListingActivities(resources),

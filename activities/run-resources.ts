@@ -1,5 +1,7 @@
 import { awsClientsFor, type AwsClientOptions, type AwsClients } from './aws/aws-clients.js';
+import type { MetricMeter } from '@temporalio/common';
 import { toActivityFailure } from './errors.js';
+import { activityMetrics } from './metrics.js';
 import { OpenMetadataClient } from './openmetadata/openmetadata-client.js';
 import { StoredTopics } from './openmetadata/stored-topics.js';
 import { guardedAgents } from './network/guarded-agents.js';
@@ -15,6 +17,8 @@ export interface ActivityDependencies extends SecretSources {
   /** What runs may make this worker reach (see activities/policy/run-policy.ts). */
   policy: RunPolicy;
   aws?: AwsClientOptions;
+  /** Where the product's metrics go (the worker's Temporal metric meter); none by default. */
+  metrics?: MetricMeter;
   /** Page sizes of the Kinesis listings (AWS's maximums by default; small ones exercise paging). */
   pageSizes?: { streams?: number; shards?: number };
 }
@@ -52,6 +56,7 @@ export function createRunResources(deps: ActivityDependencies): RunResources {
   const authorize = (config: IngestionConfig) =>
     authorizeRun(config, deps.policy, deps.aws?.stsEndpoint ? { stsEndpoint: deps.aws.stsEndpoint } : {});
 
+  const metrics = activityMetrics(deps.metrics);
   /** The resolved values of every secret of an authorized run (token files read), to scrub from messages. */
   const knownSecrets = (ctx: RunContext): string[] => {
     try {
@@ -78,7 +83,7 @@ export function createRunResources(deps: ActivityDependencies): RunResources {
     authorize,
     aws(ctx) {
       const { listedHosts } = authorize(ctx.config);
-      return awsClientsFor(ctx.config.aws, deps, { ...deps.aws, listedHosts: [...listedHosts] });
+      return awsClientsFor(ctx.config.aws, deps, { ...deps.aws, listedHosts: [...listedHosts] }, metrics);
     },
     openMetadata(ctx) {
       const { listedHosts } = authorize(ctx.config);
@@ -96,6 +101,7 @@ export function createRunResources(deps: ActivityDependencies): RunResources {
         agents: guardedAgents(listedHosts),
         extraHeaders,
         verifySSL: om.verifySSL,
+        onWrite: (write, outcome) => metrics.openMetadataWrite(ctx.config.serviceName, write, outcome),
         ...(token ? { jwtToken: token } : {}),
         ...(om.caCertificate && om.verifySSL === 'validate'
           ? { certificateAuthority: readAllowedFile(om.caCertificate, deps.policy, caField, true) }

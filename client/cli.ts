@@ -10,6 +10,7 @@ import type { StatusCommandOptions } from './commands/status.js';
 import type { WorkerCommandOptions } from './commands/worker.js';
 import type { TemporalFlags } from './temporal-connection.js';
 import { addWorkerPolicyOptions } from './commands/worker-policy-flags.js';
+import { addWorkerOperationsOptions } from './commands/worker-operations.js';
 
 function wholeNumber(value: string): number {
   const parsed = Number(value);
@@ -119,8 +120,10 @@ export function buildProgram(): Command {
     });
 
   addWorkerPolicyOptions(
-    temporalOptions(
-      program.command('worker').description('run a worker for a Temporal cluster until Ctrl-C'),
+    addWorkerOperationsOptions(
+      temporalOptions(
+        program.command('worker').description('run a worker for a Temporal cluster until Ctrl-C'),
+      ),
     ),
   )
     .option(

@@ -48,6 +48,8 @@ export interface FaultProxyOptions {
   latencyMs?: number | ((request: ProxiedRequest) => number);
   quotas?: QuotaRule[];
   faults?: FaultRule[];
+  /** Awaited before each request is handled: lets a test keep a run at a known point. */
+  hold?: (request: ProxiedRequest) => Promise<void> | undefined;
 }
 
 export interface ApiStats {
@@ -155,6 +157,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     };
     const s = statsOf(request.api);
     s.requests += 1;
+    await options.hold?.(request);
     const latency =
       typeof options.latencyMs === 'function' ? options.latencyMs(request) : (options.latencyMs ?? 0);
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));

@@ -1,3 +1,4 @@
+import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -397,10 +398,8 @@ describe('devstack', function () {
         namespace: 'default',
       });
       expect(config.temporal.dbFilename).to.equal(path.join(projectRoot(), '.devstack', 'temporal.db'));
-      expect(config.temporal.searchAttributes).to.deep.equal({
-        OmKinesisService: 'Keyword',
-        OmKinesisConnector: 'Keyword',
-      });
+      // The stack registers every search attribute the runs set.
+      expect(config.temporal.searchAttributes).to.deep.equal(SEARCH_ATTRIBUTES);
       expect(config.kinesisLocal).to.deep.equal({ port: 4568, region: 'us-east-1' });
       expect(config.openMetadata.port).to.equal(8585);
       expect(config.taskQueue).to.equal('om-kinesis');

@@ -1,12 +1,14 @@
 // The Temporal Web UI, as a user sees it: a Temporal dev server with its UI on, the product's
-// worker, runs started by `om-kinesis ingest` exactly as a user starts them, then headless
-// Chromium (Debian's /usr/bin/chromium, driven by playwright-core) filters the runs by service,
-// opens one and reads its timeline, event history and result. Screenshots are kept in
-// test-artifacts/web-ui/ (git-ignored).
+// worker, runs started by `om-kinesis ingest` and `om-kinesis schedule` exactly as a user
+// starts them, then headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
+// lists the runs with the product's search attributes as columns, filters them by service,
+// opens one and reads its timeline, event history, result and current details. Screenshots
+// are kept in test-artifacts/web-ui/ (git-ignored).
 import { expect } from 'chai';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Client } from '@temporalio/client';
 import { chromium, type Browser, type Page, type Response } from 'playwright-core';
 import type { IngestionSummary } from '../common/summary.js';
 import { ingestionWorkflowId } from '../common/run-input.js';
@@ -17,6 +19,7 @@ import {
   type TemporalDevServer,
 } from '../client/local-temporal/temporal-dev-server.js';
 import { runOmKinesis, type CommandResult } from './support/cli-runner.js';
+import { eventually } from './support/eventually.js';
 import { TEST_LOG_DIR, TEST_SEARCH_ATTRIBUTES } from './support/global-stack.js';
 import {
   getOpenMetadata,
@@ -53,6 +56,42 @@ const UI_WAIT_MS = 20_000;
 const runCli = (args: string[]) =>
   runOmKinesis(args, {}, { unset: [SECRET_ENV, 'OM_KINESIS_SECRETS_KEY'], timeoutMs: 60_000 });
 
+/** The list columns a person adds: the product's search attributes and the schedule's id. */
+const LIST_COLUMNS = [
+  'OmKinesisService',
+  'OmKinesisRole',
+  'Scheduled By ID',
+  'OmKinesisDryRun',
+  'OmKinesisCreated',
+  'OmKinesisUpdated',
+  'OmKinesisFailed',
+];
+
+/** A row's values of {@link LIST_COLUMNS}, in that order. */
+function columns(row: Record<string, string>): string[] {
+  return LIST_COLUMNS.map((column) => row[column] ?? '');
+}
+
+/** The rows of the Web UI's workflow table, as column header -> cell text (before CSS casing). */
+async function tableRows(page: Page): Promise<Record<string, string>[]> {
+  const table = page.locator('table').first();
+  const headers = (await table.locator('thead th').allTextContents()).map((text) => text.trim());
+  const rows: Record<string, string>[] = [];
+  for (const row of await table.locator('tbody tr').all()) {
+    const cells = (await row.locator('td').allTextContents()).map((text) => text.trim());
+    rows.push(Object.fromEntries(cells.map((cell, i) => [headers[i] ?? `#${i}`, cell])));
+  }
+  return rows;
+}
+
+/** The run ids of a workflow id, oldest first. */
+async function runsOf(client: Client, workflowId: string): Promise<string[]> {
+  const runs: { runId: string; startTime: Date }[] = [];
+  for await (const run of client.workflow.list({ query: `WorkflowId="${workflowId}"` }))
+    runs.push({ runId: run.runId, startTime: run.startTime });
+  return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime()).map((run) => run.runId);
+}
+
 /** True when `text`, or a base64 string inside it (the UI's API sends payloads so), holds `needle`. */
 function reveals(text: string, needle: string): boolean {
   if (text.includes(needle)) return true;
@@ -67,6 +106,8 @@ describe('Temporal Web UI (headless Chromium)', function () {
 
   const serviceName = uniqueName('webui').replaceAll('-', '_');
   const otherServiceName = `${serviceName}_other`;
+  const failingServiceName = `${serviceName}_failing`;
+  const scheduledServiceName = `${serviceName}_scheduled`;
   const workflowId = ingestionWorkflowId(serviceName);
   let temporal: TemporalDevServer | undefined;
   let worker: RunningWorker | undefined;
@@ -127,30 +168,56 @@ describe('Temporal Web UI (headless Chromium)', function () {
     await seeded;
 
     const scratch = mkdtempSync(path.join(tmpdir(), 'om-kinesis-web-ui-'));
-    const ingest = (name: string): Promise<CommandResult> => {
+    const configFile = (name: string, secretEnv = SECRET_ENV): string => {
       const file = path.join(scratch, `${name}.yaml`);
       writeFileSync(
         file,
         demoConfigYaml({
           serviceName: name,
           accessKeyId: kinesis.accessKeyId,
-          secretEnv: SECRET_ENV,
+          secretEnv,
           kinesisEndpoint: kinesis.endpoint,
           region: TEST_REGION,
           openMetadataUrl: om.url,
         }),
       );
-      return runCli(['ingest', '-c', file, '--address', server.address, '--task-queue', running.taskQueue]);
+      return file;
     };
+    const cluster = ['--address', server.address, '--task-queue', running.taskQueue];
+    const ingest = (file: string, ...extra: string[]): Promise<CommandResult> =>
+      runCli(['ingest', '-c', file, ...cluster, ...extra]);
     // A second service's run, which the filter must leave out. The browser starts meanwhile.
     const launched = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
     launched.catch(() => undefined); // awaited below; a failure is reported there
-    const [ours, other] = await Promise.all([ingest(serviceName), ingest(otherServiceName)]);
-    browser = await launched;
+    const [ours, other] = await Promise.all([
+      ingest(configFile(serviceName)),
+      ingest(configFile(otherServiceName)),
+    ]);
     expect(ours.code, ours.stderr).to.equal(0);
     expect(other.code, other.stderr).to.equal(0);
+    // For the list: a dry run, a run that fails (its secret is missing on the worker), and a
+    // scheduled run, which is a trigger and the ingestion it starts under the service's id.
+    const scheduled = configFile(scheduledServiceName);
+    const created = await runCli(['schedule', 'create', '-c', scheduled, '--every', '24h', ...cluster]);
+    expect(created.code, created.stderr).to.equal(0);
+    const [dryRun, failing, triggered] = await Promise.all([
+      ingest(configFile(serviceName), '--dry-run'),
+      ingest(configFile(failingServiceName, 'WEB_UI_TEST_SECRET_NOBODY_HAS')),
+      runCli(['schedule', 'trigger', scheduledServiceName, '--address', server.address]),
+    ]);
+    expect(dryRun.code, dryRun.stderr).to.equal(0);
+    expect(failing.code, 'the run with the missing secret fails').to.equal(1);
+    expect(triggered.code, triggered.stderr).to.equal(0);
+    await running.client.workflow.getHandle(ingestionWorkflowId(scheduledServiceName)).result();
+    browser = await launched;
 
-    const handle = running.client.workflow.getHandle(workflowId);
+    // The service's first run (the dry run came after it, under the same workflow id).
+    const [first] = await eventually(async () => {
+      const runs = await runsOf(running.client, workflowId);
+      if (runs.length < 2) throw new Error(`the list shows ${runs.length} of the 2 runs of ${workflowId}`);
+      return runs;
+    });
+    const handle = running.client.workflow.getHandle(workflowId, first);
     summary = (await handle.result()) as IngestionSummary;
     runId = (await handle.describe()).runId;
     expect(summary.created, JSON.stringify(summary)).to.equal(4);
@@ -183,9 +250,10 @@ describe('Temporal Web UI (headless Chromium)', function () {
   it("filters the runs by the service's search attribute and opens its run", async () => {
     const query = `OmKinesisService="${serviceName}"`;
     await page.goto(`${temporal?.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`);
-    const runLink = page.getByRole('link', { name: workflowId, exact: true });
+    // The service's run and its dry run: the same workflow id, two run ids.
+    const runLink = page.getByRole('link', { name: runId, exact: true });
     await runLink.waitFor();
-    await page.getByText('1 Workflow', { exact: true }).waitFor();
+    await page.getByText('2 Workflows', { exact: true }).waitFor();
     expect(await page.getByRole('link', { name: ingestionWorkflowId(otherServiceName) }).count()).to.equal(0);
     await screenshot('workflow-list.png');
     await recordPage('workflow list');
@@ -193,6 +261,60 @@ describe('Temporal Web UI (headless Chromium)', function () {
     await runLink.click();
     await page.waitForURL((url) => url.pathname.includes(`/workflows/${encodeURIComponent(workflowId)}/`));
     expect(page.url()).to.include(runId);
+  });
+
+  it('lists the runs readably: service, role, dry run and counts as columns; a scheduled run as its trigger and its ingestion', async () => {
+    // A page of its own: the columns a person configures are kept in the browser's storage.
+    const list = await (browser as Browser).newPage({ viewport: { width: 2600, height: 700 } });
+    list.setDefaultTimeout(UI_WAIT_MS);
+    const uiHost = new URL(temporal?.uiUrl as string).host;
+    await list.route(
+      (url) => url.host !== uiHost,
+      (route) => route.abort(),
+    );
+    const query = 'OmKinesisConnector="kinesis"';
+    await list.goto(`${temporal?.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent(query)}`);
+    await list.getByText('6 Workflows', { exact: true }).waitFor();
+    // As docs/operations.md tells: Configure Columns, add the product's attributes.
+    await list.getByTestId('workflows-summary-table-configuration-button').click();
+    for (const column of ['Run ID', 'Type', 'Start', 'End'])
+      await list.getByRole('button', { name: `Remove ${column} column` }).click();
+    for (const column of LIST_COLUMNS)
+      await list.getByRole('button', { name: `Add ${column} column` }).click();
+    await list.getByRole('button', { name: 'Close' }).and(list.locator(':visible')).click();
+    await list.getByRole('columnheader', { name: 'OmKinesisCreated' }).waitFor();
+
+    const rows = await tableRows(list);
+    // Rows by workflow id (a RegExp for the trigger, whose id Temporal suffixes with the time).
+    const row = (id: string | RegExp, status: string) =>
+      rows.filter((r) => {
+        const rowId = r['Workflow ID'] ?? '';
+        return (typeof id === 'string' ? rowId === id : id.test(rowId)) && r.Status === status;
+      });
+    const scheduleId = `om-kinesis-${scheduledServiceName}`;
+    expect(rows, JSON.stringify(rows, null, 2)).to.have.length(6);
+    // The service's run, and its dry run: told apart by OmKinesisDryRun.
+    expect(row(workflowId, 'Completed').map(columns)).to.have.deep.members([
+      [serviceName, 'ingestion', '', 'false', '4', '0', '0'],
+      [serviceName, 'ingestion', '', 'true', '0', '0', '0'],
+    ]);
+    expect(row(ingestionWorkflowId(otherServiceName), 'Completed').map(columns)).to.deep.equal([
+      [otherServiceName, 'ingestion', '', 'false', '4', '0', '0'],
+    ]);
+    // A failed run still says whose it is.
+    expect(row(ingestionWorkflowId(failingServiceName), 'Failed').map(columns)).to.deep.equal([
+      [failingServiceName, 'ingestion', '', 'false', '', '', ''],
+    ]);
+    // The scheduled run: the schedule's trigger, and the service's run with the counts.
+    expect(row(new RegExp(`^${scheduleId}-scheduled-`), 'Completed').map(columns)).to.deep.equal([
+      [scheduledServiceName, 'trigger', scheduleId, 'false', '', '', ''],
+    ]);
+    expect(row(ingestionWorkflowId(scheduledServiceName), 'Completed').map(columns)).to.deep.equal([
+      [scheduledServiceName, 'ingestion', '', 'false', '4', '0', '0'],
+    ]);
+    await list.screenshot({ path: path.join(ARTIFACTS, 'workflow-list-columns.png'), fullPage: true });
+    seenTexts.push({ where: 'workflow list with columns', text: await list.locator('body').innerText() });
+    await list.close();
   });
 
   it('shows the activity summaries in the timeline and the summary as the result', async () => {
@@ -244,7 +366,20 @@ describe('Temporal Web UI (headless Chromium)', function () {
     await openTab('Search Attributes', 'search-attributes');
     await page.getByText(`"OmKinesisService": "${serviceName}"`).first().waitFor();
     await page.getByText('"OmKinesisConnector": "kinesis"').first().waitFor();
+    await page.getByText('"OmKinesisCreated": 4').first().waitFor();
     await recordPage('search attributes');
+  });
+
+  it('shows what the run did as its current details', async () => {
+    await page.getByRole('tab', { name: /^User Metadata/ }).click();
+    // The UI renders the markdown of the current details in a frame of its own.
+    const details = page.frameLocator('#user-metadata-current-details');
+    await details.getByText(`Ingestion of service ${serviceName}`).waitFor();
+    await details.getByText(/Completed in \d+ s: 5 streams seen, 1 filtered/).waitFor();
+    await details.getByText(/4 created · 0 updated · 0 unchanged · 0 skipped · 0 failed/).waitFor();
+    await screenshot('run-details.png');
+    seenTexts.push({ where: 'current details', text: await details.locator('body').innerText() });
+    await recordPage('user metadata');
   });
 
   it('shows no secret anywhere: only the ${...} reference the worker resolved', async () => {

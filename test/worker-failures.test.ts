@@ -1,11 +1,9 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
 import { INGESTION_WORKFLOW_TYPE, ingestionWorkflowId } from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
 import { isProcessAlive } from '../client/local-temporal/processes.js';
-import { projectRoot } from '../client/local-temporal/temporal-cli.js';
 import { getTemporal } from './support/global-stack.js';
 import {
   getOpenMetadata,
@@ -13,20 +11,16 @@ import {
   testConfigDocument,
   uniqueName,
 } from './support/ingestion-harness.js';
+import { startWorkerProcess } from './support/worker-process.js';
 
 const STREAMS = 200;
 
 /** An `om-kinesis worker` process, as operators run it. */
-function startWorkerProcess(address: string, taskQueue: string): ChildProcess {
-  const cli = path.join(projectRoot(), 'bin', 'om-kinesis.js');
-  return spawn(
-    process.execPath,
-    [cli, 'worker', '--address', address, '--task-queue', taskQueue, '--log-level', 'ERROR'],
-    {
-      env: { ...process.env, TEST_AWS_SECRET_ACCESS_KEY: 'worker-secret' },
-      stdio: 'ignore',
-    },
-  );
+function startWorker(address: string, taskQueue: string): ChildProcess {
+  return startWorkerProcess(address, taskQueue, {
+    args: ['--log-level', 'ERROR'],
+    env: { TEST_AWS_SECRET_ACCESS_KEY: 'worker-secret' },
+  }).child;
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 90_000): Promise<void> {
@@ -63,7 +57,7 @@ describe('worker processes dying mid-run', function () {
     kinesis.fixture.close();
     const serviceName = uniqueName('killed');
     const taskQueue = uniqueName('tq');
-    for (let i = 0; i < workerCount; i++) workers.push(startWorkerProcess(address, taskQueue));
+    for (let i = 0; i < workerCount; i++) workers.push(startWorker(address, taskQueue));
     const config = testConfigDocument({
       serviceName,
       accessKeyId: kinesis.accessKeyId,
@@ -82,7 +76,7 @@ describe('worker processes dying mid-run', function () {
     await until(() => !isProcessAlive(victim.pid ?? 0), 'the killed worker is gone', 10_000);
     const writtenAtKill = topicsOf().length;
     expect(writtenAtKill, 'killed mid-run').to.be.below(STREAMS);
-    if (replaceKilled) workers.push(startWorkerProcess(address, taskQueue));
+    if (replaceKilled) workers.push(startWorker(address, taskQueue));
 
     const summary = (await handle.result()) as IngestionSummary;
 

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
-import { Worker, type NativeConnection, type State, type WorkerOptions } from '@temporalio/worker';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
+import { Runtime, Worker, type NativeConnection, type State, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities/index.js';
 import { AWS_ACCOUNT_QUOTAS, QuotaShare } from '../activities/aws/rate-limits.js';
 import { DEFAULT_TASK_QUEUE, describeTaskQueueOf } from '../common/run-input.js';
@@ -35,6 +36,12 @@ export interface IngestionWorkerOptions {
   describeCallsPerSecond?: number;
   /** Names this worker in the history of the tasks it runs (default: pid@host). */
   identity?: string;
+  /**
+   * The Worker Deployment version of this worker. Runs are pinned to the version they start
+   * on: they finish on its workers, whatever version becomes current meanwhile, so a change of
+   * workflow code never meets a run it cannot replay. Unset: an unversioned worker.
+   */
+  deployment?: WorkerDeploymentVersion;
   /** Extra options of the main worker (e.g. `maxActivitiesPerSecond` to slow it down). */
   tuning?: Partial<
     Pick<WorkerOptions, 'maxTaskQueueActivitiesPerSecond' | 'maxActivitiesPerSecond' | 'shutdownGraceTime'>
@@ -139,7 +146,19 @@ export async function createIngestionWorker(options: IngestionWorkerOptions): Pr
     };
     deps = { ...deps, aws: { ...deps.aws, rateLimits: { ...rateLimits, share, perSecond } } };
   }
-  const activities = createActivities(deps);
+  // The product's metrics go where the SDK's go (the Runtime's exporter, when one is set up).
+  const activities = createActivities({ metrics: Runtime.instance().metricMeter, ...deps });
+  // Both workers are in the deployment version, so that a pinned run's describe steps go to
+  // workers of its version too.
+  const versioning: Pick<WorkerOptions, 'workerDeploymentOptions'> = options.deployment
+    ? {
+        workerDeploymentOptions: {
+          version: options.deployment,
+          useWorkerVersioning: true,
+          defaultVersioningBehavior: 'PINNED',
+        },
+      }
+    : {};
   const main = await Worker.create({
     connection: options.connection,
     namespace,
@@ -148,6 +167,7 @@ export async function createIngestionWorker(options: IngestionWorkerOptions): Pr
     workflowBundle: await workflowBundle(),
     activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
+    ...versioning,
     ...options.tuning,
   });
   const describe = await Worker.create({
@@ -160,6 +180,7 @@ export async function createIngestionWorker(options: IngestionWorkerOptions): Pr
         activities.describeStream(...args),
     },
     maxConcurrentActivityTaskExecutions: DESCRIBE_SLOTS,
+    ...versioning,
     ...(describeRate > 0 ? { maxTaskQueueActivitiesPerSecond: describeRate } : {}),
   });
   return new IngestionWorker(main, describe, shareWatch);

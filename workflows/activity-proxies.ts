@@ -19,6 +19,12 @@ export const prepareStep = proxyActivities<IngestionActivities>({
 
 export const checkSteps = proxyActivities<IngestionActivities>(quickCheck);
 
+/** Briefly retried: without an answer the run goes on without search attributes. */
+export const searchAttributesStep = proxyActivities<IngestionActivities>({
+  startToCloseTimeout: '20s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
+});
+
 export const serviceStep = proxyActivities<IngestionActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 8 },

@@ -3,6 +3,7 @@ import {
   continueAsNew,
   executeChild,
   isCancellation,
+  log,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -12,6 +13,7 @@ import type { RunPhase, RunProgress } from '../common/progress.js';
 import { RUN_FATAL_FAILURE_TYPES } from '../common/failure-types.js';
 import type { PreparedRun, RunContext } from '../common/run-context.js';
 import { ingestionWorkflowId, type IngestionRunInput } from '../common/run-input.js';
+import { searchAttributeUpdates, type SearchAttributeName } from '../common/search-attributes.js';
 import { quoteFqnPart } from '../common/topic-mapping.js';
 import {
   MAX_LISTED_FAILURES,
@@ -21,6 +23,7 @@ import {
 } from '../common/summary.js';
 import { checkSteps, listingStep, prepareStep, serviceStep, sweepStep } from './activity-proxies.js';
 import { failureInfo } from './failures.js';
+import { PipelineStatusReporter } from './pipeline-reporting.js';
 import { progressQuery } from './queries.js';
 import {
   addPlannedWrite,
@@ -30,7 +33,16 @@ import {
   summarize,
   type IngestionProgress,
 } from './run-summary.js';
-import { PipelineStatusReporter } from './pipeline-reporting.js';
+import { showProgress, showTrigger } from './run-details.js';
+import { countStream } from './run-metrics.js';
+import { scheduleOfRun, TRIGGER_MEMO } from './run-origin.js';
+import {
+  announceRun,
+  checkSearchAttributes,
+  factsOfInput,
+  reportRunEnd,
+  type RunFacts,
+} from './run-visibility.js';
 import { kinesisStreamBatch } from './stream-batch.js';
 
 export type { IngestionProgress } from './run-summary.js';
@@ -39,23 +51,35 @@ export type { IngestionProgress } from './run-summary.js';
  * One ingestion run of one OpenMetadata service: checks, the messaging service, then the
  * streams in batches (child workflows, `batchConcurrency` at a time, listed one batch ahead),
  * then the stale sweep. Returns the summary; fails only when nothing could be ingested at all.
+ * The run sets its own search attributes, so it is found the same way whoever started it.
  */
 export async function kinesisMetadataIngestion(
   input: IngestionRunInput,
   carried?: IngestionProgress,
 ): Promise<IngestionSummary> {
+  const facts: RunFacts = carried
+    ? {
+        serviceName: carried.ctx.config.serviceName,
+        dryRun: carried.ctx.options.dryRun,
+        registered: carried.searchAttributes,
+        announced: true,
+      }
+    : factsOfInput(input);
   const reporter = new PipelineStatusReporter();
-  try {
-    return await ingest(input, carried, reporter);
-  } catch (error) {
-    await reporter.failed(error);
-    throw error;
-  }
+  return reportRunEnd(facts, async () => {
+    try {
+      return await ingest(input, carried, facts, reporter);
+    } catch (error) {
+      await reporter.failed(error);
+      throw error;
+    }
+  });
 }
 
 async function ingest(
   input: IngestionRunInput,
   carried: IngestionProgress | undefined,
+  facts: RunFacts,
   reporter: PipelineStatusReporter,
 ): Promise<IngestionSummary> {
   let phase: RunPhase = carried ? 'listing' : 'checks';
@@ -63,7 +87,7 @@ async function ingest(
   let listingDone = false;
   const inFlightIds = new Map<number, string>();
   const startedAt = carried?.startedAt ?? new Date().toISOString();
-  setHandler(progressQuery, (): RunProgress => {
+  const progressNow = (): RunProgress => {
     const totals = current?.totals ?? emptyBatchResult();
     return {
       ...(current ? { serviceName: current.ctx.config.serviceName } : {}),
@@ -83,17 +107,32 @@ async function ingest(
       failures: totals.failures.slice(0, 20),
       startedAt,
     };
-  });
+  };
+  setHandler(progressQuery, progressNow);
 
   if (!current) {
+    const searchAttributes = await checkSearchAttributes();
+    facts.registered = searchAttributes.registered;
     const prepared = await step('prepare', () =>
       prepareStep.prepareRun.executeWithOptions({ summary: 'validate run input' }, [input]),
     );
-    const serviceRunId = ingestionWorkflowId(prepared.config.serviceName);
+    const { serviceName } = prepared.config;
+    const { dryRun } = prepared.options;
+    Object.assign(facts, { serviceName, dryRun });
+    announceRun(facts);
+    const serviceRunId = ingestionWorkflowId(serviceName);
     if (workflowInfo().workflowId !== serviceRunId) {
-      return runUnderServiceId(input, serviceRunId, prepared.config.serviceName, startedAt);
+      showTrigger(serviceName, dryRun, serviceRunId);
+      return runUnderServiceId(input, { serviceName, dryRun, registered: facts.registered }, startedAt);
     }
-    current = await startRun(prepared, startedAt, reporter);
+    if (searchAttributes.warning) log.warn(searchAttributes.warning);
+    const warnings = searchAttributes.warning ? [searchAttributes.warning] : [];
+    current = await startRun(
+      { ...prepared, warnings: [...prepared.warnings, ...warnings] },
+      startedAt,
+      searchAttributes.registered,
+      reporter,
+    );
   } else {
     reporter.attach({ ctx: current.ctx, serviceFqn: current.serviceFqn, startedAt });
   }
@@ -102,6 +141,8 @@ async function ingest(
   const inFlight = new Map<number, Promise<void>>();
   let listingFailure: { type: string; message: string } | undefined;
   phase = 'listing';
+  const report = (): void => showProgress(ctx.config.serviceName, ctx.options.dryRun, progressNow());
+  report();
 
   const startBatch = (names: string[]): void => {
     const index = progress.batchesStarted++;
@@ -122,6 +163,7 @@ async function ingest(
         if (isCancellation(error)) throw error;
         const { type, message } = failureInfo(error);
         progress.totals.failed += names.length;
+        countStream(ctx.config.serviceName, 'failed', names.length);
         if (progress.totals.failures.length < MAX_LISTED_FAILURES) {
           const stream = `${names[0]} … ${names[names.length - 1]} (${names.length} streams)`;
           progress.totals.failures.push({ stream, step: 'batch', type, message });
@@ -133,6 +175,7 @@ async function ingest(
       batch.finally(() => {
         inFlight.delete(index);
         inFlightIds.delete(index);
+        report();
       }),
     );
   };
@@ -155,6 +198,7 @@ async function ingest(
     progress.cursor = listing.next;
     listingDone = !listing.next;
     if (listing.names.length > 0) startBatch(listing.names);
+    report();
     while (inFlight.size >= ctx.options.batchConcurrency) await Promise.race(inFlight.values());
     if (!listingDone && workflowInfo().continueAsNewSuggested) {
       // Only at a quiet point: children in flight belong to this history.
@@ -182,6 +226,7 @@ async function ingest(
     sweepSkippedReason = 'markDeletedTopics is false';
   } else {
     phase = 'sweep';
+    report();
     try {
       const sweep = await sweepStep.sweepStaleTopics.executeWithOptions({ summary: 'sweep stale topics' }, [
         ctx,
@@ -213,16 +258,27 @@ async function ingest(
  */
 async function runUnderServiceId(
   input: IngestionRunInput,
-  serviceRunId: string,
-  serviceName: string,
+  {
+    serviceName,
+    dryRun,
+    registered,
+  }: { serviceName: string; dryRun: boolean; registered: readonly string[] },
   startedAt: string,
 ): Promise<IngestionSummary> {
+  const serviceRunId = ingestionWorkflowId(serviceName);
+  const trigger = workflowInfo().workflowId;
+  const schedule = scheduleOfRun();
   try {
     return await executeChild(kinesisMetadataIngestion, {
       workflowId: serviceRunId,
       args: [input],
-      typedSearchAttributes: workflowInfo().typedSearchAttributes,
-      staticSummary: `Kinesis -> OpenMetadata ingestion of service ${serviceName} (for ${workflowInfo().workflowId})`,
+      typedSearchAttributes: searchAttributeUpdates(
+        { service: serviceName, role: 'ingestion', dryRun },
+        new Set(registered),
+      ),
+      memo: { [TRIGGER_MEMO]: trigger },
+      staticSummary: `Kinesis -> OpenMetadata ingestion of service ${serviceName}${dryRun ? ' (dry run)' : ''}, started by ${schedule ? `the schedule ${schedule}` : trigger}`,
+      staticDetails: `Started by the workflow \`${trigger}\`${schedule ? `, which the Temporal Schedule \`${schedule}\` started` : ''}: a run started under another workflow id runs under the service's own id, so that one service never has two runs at once.`,
     });
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
@@ -247,6 +303,7 @@ async function runUnderServiceId(
 async function startRun(
   prepared: PreparedRun,
   startedAt: string,
+  searchAttributes: SearchAttributeName[],
   reporter: PipelineStatusReporter,
 ): Promise<IngestionProgress> {
   const checked: RunContext = {
@@ -304,6 +361,7 @@ async function startRun(
     runWarnings: [...prepared.warnings, ...openMetadata.warnings],
     startedAt,
     listed: 0,
+    searchAttributes,
   };
 }
 

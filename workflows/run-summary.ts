@@ -2,6 +2,7 @@
 // its orchestration. Runs in the workflow sandbox (deterministic, no I/O).
 import type { StreamBatchCursor } from '../common/activity-results.js';
 import type { RunContext } from '../common/run-context.js';
+import type { SearchAttributeName } from '../common/search-attributes.js';
 import {
   MAX_LISTED_FAILURES,
   MAX_LISTED_PLANNED_WRITES,
@@ -25,6 +26,8 @@ export interface IngestionProgress {
   startedAt: string;
   /** Kept names listed so far. */
   listed: number;
+  /** The search attributes the namespace has (see run-visibility.ts). */
+  searchAttributes: SearchAttributeName[];
 }
 
 export function mergeBatch(totals: BatchResult, batch: BatchResult): void {

@@ -13,6 +13,7 @@ import {
 import { describeStepFor, samplingStep, streamSteps } from './activity-proxies.js';
 import { failureInfo, type FailureInfo } from './failures.js';
 import { batchProgressQuery } from './queries.js';
+import { countSampleMessages, countStream } from './run-metrics.js';
 
 export interface StreamBatchInput {
   ctx: RunContext;
@@ -55,6 +56,7 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
 
   const failStream = (stream: string, step: IngestionStep, failure: FailureInfo): void => {
     result.failed += 1;
+    countStream(ctx.config.serviceName, 'failed');
     if (step === 'describeStream') result.sourceErrors += 1;
     else result.sinkErrors += 1;
     if (result.failures.length < MAX_LISTED_FAILURES) result.failures.push({ stream, step, ...failure });
@@ -76,10 +78,12 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
       ]);
       if (topic.outcome === 'skipped') {
         result.skipped += 1;
+        countStream(ctx.config.serviceName, 'skipped');
         warn(result, { stream: name, step: 'upsertTopic', message: topic.reason ?? 'skipped' });
         return;
       }
       result[topic.outcome] += 1;
+      countStream(ctx.config.serviceName, topic.outcome);
       if (ctx.options.dryRun && topic.outcome !== 'unchanged') {
         const fields = topic.changedFields.length ? ` (${topic.changedFields.join(', ')})` : '';
         plan(result, `${topic.outcome === 'created' ? 'create' : 'update'} topic ${name}${fields}`);
@@ -94,6 +98,7 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
       if (failure.type === FailureType.StreamNotFound) {
         // Deleted between listing and describing: nothing to ingest, and nothing failed.
         result.skipped += 1;
+        countStream(ctx.config.serviceName, 'skipped');
         warn(result, { stream: name, step, message: `stream vanished during the run: ${failure.message}` });
         return;
       }
@@ -121,6 +126,7 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
         [ctx, name, topicId, topicIsNew, target],
       );
       result.sampleMessages += sample.messages;
+      countSampleMessages(ctx.config.serviceName, sample.messages);
       if (ctx.options.dryRun && sample.written)
         plan(result, `store ${sample.messages} sample messages for topic ${name}`);
     } catch (error) {

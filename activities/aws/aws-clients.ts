@@ -9,7 +9,11 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { AwsConfig } from '../../common/config/index.js';
 import { resolveAwsCredentials, type SecretSources } from '../secrets.js';
 import { destroyGuardedAgents, guardedAgents } from '../network/guarded-agents.js';
-import { paceKinesisCalls, type AwsRateLimitOptions } from './rate-limits.js';
+import type { ActivityMetrics } from '../metrics.js';
+import { countThrottles, paceKinesisCalls, type AwsRateLimitOptions } from './rate-limits.js';
+
+/** What the AWS clients of a worker report (the first caller's, for the clients it builds). */
+export type AwsCallMetrics = Partial<Pick<ActivityMetrics, 'awsThrottled' | 'pacerWaited'>>;
 
 /** The AWS clients of one awsConfig, shared by every activity of the worker that uses it. */
 export interface AwsClients {
@@ -56,6 +60,7 @@ export function awsClientsFor(
   aws: AwsConfig,
   sources: SecretSources,
   options: AwsClientOptions = {},
+  metrics: AwsCallMetrics = {},
 ): AwsClients {
   const { accessKeyId, secretAccessKey, sessionToken } = resolveAwsCredentials(aws, sources);
   const key = createHash('sha256')
@@ -122,7 +127,10 @@ export function awsClientsFor(
     secrets: [secretAccessKey, sessionToken].filter((s): s is string => !!s),
     assumedRole: !!aws.assumeRoleArn,
   };
-  if (options.rateLimits !== false) paceKinesisCalls(clients.kinesis, options.rateLimits);
+  countThrottles(clients.kinesis, metrics.awsThrottled);
+  countThrottles(clients.sts, metrics.awsThrottled);
+  if (options.rateLimits !== false)
+    paceKinesisCalls(clients.kinesis, options.rateLimits, metrics.pacerWaited);
   if (cache.size >= MAX_CACHED) {
     // Dropped from the cache, not destroyed: an activity still running may be using it; its
     // idle sockets close on their own (keep-alive timeout).

@@ -15,7 +15,8 @@ const CREDENTIAL_ERRORS = new Set([
   'MissingAuthenticationToken',
   'CredentialsProviderError',
 ]);
-const THROTTLE_ERRORS = new Set([
+/** Error names AWS uses for a call over a quota or rate. */
+export const THROTTLING_ERRORS = new Set([
   'LimitExceededException',
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
@@ -69,7 +70,7 @@ export function classifyAwsError(error: unknown, action: string, subject?: strin
   }
   const what = subject ? `${action} on ${subject}` : action;
 
-  if (THROTTLE_ERRORS.has(name) || status === 429) {
+  if (THROTTLING_ERRORS.has(name) || status === 429) {
     return new IngestionActivityError(
       FailureType.AwsThrottled,
       `${what} was throttled by AWS (${name}): ${detail}`,

@@ -5,6 +5,7 @@
 // (`share`), so that together they stay within it. The worker keeps its share up to date with
 // the number of workers it sees (worker/quota-share-watch.ts).
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { THROTTLING_ERRORS } from './aws-errors.js';
 
 /** AWS's per-account quotas (calls per second) of the Kinesis calls the connector makes. */
 export const AWS_ACCOUNT_QUOTAS: Readonly<Record<string, number>> = {
@@ -142,9 +143,13 @@ const MIDDLEWARE_NAME = 'omKinesisAccountQuotaPacing';
 
 /**
  * Paces every attempt of the client's calls (retries included: the middleware runs after the
- * SDK's retry middleware) at the given rates.
+ * SDK's retry middleware) at the given rates. `onWait` is told how long each paced call waited.
  */
-export function paceKinesisCalls(client: KinesisClient, options: AwsRateLimitOptions = {}): void {
+export function paceKinesisCalls(
+  client: KinesisClient,
+  options: AwsRateLimitOptions = {},
+  onWait?: (operation: string, seconds: number) => void,
+): void {
   const share = options.share instanceof QuotaShare ? options.share : new QuotaShare(options.share ?? 1);
   const pacers = new Map(
     Object.entries(effectiveRates({ ...options, share: 1 })).map(([api, rate]) => [
@@ -157,9 +162,36 @@ export function paceKinesisCalls(client: KinesisClient, options: AwsRateLimitOpt
     (next, context) => async (args) => {
       const api = context.commandName?.replace(/Command$/, '');
       const pacer = api ? pacers.get(api) : undefined;
-      if (pacer) await pacer.acquire();
+      if (api && pacer) {
+        const queued = performance.now();
+        await pacer.acquire();
+        onWait?.(api, (performance.now() - queued) / 1000);
+      }
       return next(args);
     },
     { step: 'finalizeRequest', priority: 'low', name: MIDDLEWARE_NAME },
+  );
+}
+
+/**
+ * Tells `onThrottled` of every attempt AWS answers with a throttling error: each attempt, as
+ * the middleware runs after the SDK's retry middleware, which retries them.
+ */
+export function countThrottles(
+  client: { middlewareStack: KinesisClient['middlewareStack'] },
+  onThrottled: ((operation: string) => void) | undefined,
+): void {
+  if (!onThrottled) return;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (error instanceof Error && THROTTLING_ERRORS.has(error.name))
+          onThrottled(context.commandName?.replace(/Command$/, '') ?? 'unknown');
+        throw error;
+      }
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'omKinesisThrottleCount' },
   );
 }

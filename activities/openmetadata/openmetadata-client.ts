@@ -4,6 +4,7 @@ import got, { HTTPError, ParseError, RequestError, type Got, type Method } from 
 import { FailureType } from '../../common/failure-types.js';
 import { IngestionActivityError, redactSecrets } from '../errors.js';
 import { networkRefusal } from '../network/guarded-agents.js';
+import type { OpenMetadataWrite } from '../metrics.js';
 
 /** A stored OpenMetadata entity, as far as this product reads it. */
 export interface OpenMetadataEntity {
@@ -30,6 +31,8 @@ export interface OpenMetadataClientOptions {
   timeoutMs?: number;
   /** Agents whose connections the worker's policy checks (activities/network/guarded-agents.ts). */
   agents?: { http: HttpAgent; https: HttpsAgent };
+  /** Told of every write and whether it succeeded (the worker's metrics). */
+  onWrite?: (write: OpenMetadataWrite, outcome: 'ok' | 'error') => void;
 }
 
 export type Include = 'non-deleted' | 'deleted' | 'all';
@@ -43,8 +46,10 @@ export class OpenMetadataClient {
   private readonly http: Got;
   /** What the client sends that must not come back in a message (a server may echo it). */
   private readonly secrets: string[];
+  private readonly onWrite: NonNullable<OpenMetadataClientOptions['onWrite']>;
 
   constructor(options: OpenMetadataClientOptions) {
+    this.onWrite = options.onWrite ?? (() => undefined);
     const base = options.hostPort.replace(/\/+$/, '');
     this.http = got.extend({
       prefixUrl: `${base}/v1/`,
@@ -90,12 +95,18 @@ export class OpenMetadataClient {
   /** Creates a messaging service; an existing one is never replaced (409, an OpenMetadataHttpError). */
   async createMessagingService(request: object): Promise<OpenMetadataEntity> {
     const path = 'services/messagingServices';
-    return entityOf(await this.call('POST', path, { json: request }), `POST ${path}`);
+    return entityOf(
+      await this.call('POST', path, { json: request, write: 'messaging_service' }),
+      `POST ${path}`,
+    );
   }
 
   async restoreMessagingService(id: string): Promise<OpenMetadataEntity> {
     const path = 'services/messagingServices/restore';
-    return entityOf(await this.call('PUT', path, { json: { id } }), `PUT ${path}`);
+    return entityOf(
+      await this.call('PUT', path, { json: { id }, write: 'messaging_service' }),
+      `PUT ${path}`,
+    );
   }
 
   async ingestionPipelineByFqn(fqn: string): Promise<OpenMetadataEntity | undefined> {
@@ -103,13 +114,14 @@ export class OpenMetadataClient {
   }
 
   async createIngestionPipeline(request: object): Promise<OpenMetadataEntity> {
-    return (await this.put('services/ingestionPipelines', request)).entity;
+    return (await this.put('services/ingestionPipelines', request, 'ingestion_pipeline')).entity;
   }
 
   /** Adds or replaces (by its runId) a run's status of the ingestion pipeline `fqn`. */
   async putPipelineStatus(fqn: string, status: object): Promise<void> {
     await this.call('PUT', `services/ingestionPipelines/${encodeURIComponent(fqn)}/pipelineStatus`, {
       json: status,
+      write: 'pipeline_status',
     });
   }
 
@@ -120,11 +132,8 @@ export class OpenMetadataClient {
   async deleteStaleTopics(serviceFqn: string, seenFqns: string[]): Promise<void> {
     await this.call('DELETE', 'topics/deleteStale', {
       json: { scopeFqn: serviceFqn, scopeEntityType: 'service', seenFqns, recursive: false },
+      write: 'topic_delete',
     });
-  }
-
-  async putMessagingService(request: object): Promise<{ entity: OpenMetadataEntity; change: ChangeType }> {
-    return this.put('services/messagingServices', request);
   }
 
   async topicByFqn(
@@ -137,16 +146,20 @@ export class OpenMetadataClient {
   }
 
   async putTopic(request: object): Promise<{ entity: OpenMetadataEntity; change: ChangeType }> {
-    return this.put('topics', request);
+    return this.put('topics', request, 'topic');
   }
 
   async restoreTopic(id: string): Promise<OpenMetadataEntity> {
-    return entityOf(await this.call('PUT', 'topics/restore', { json: { id } }), 'PUT topics/restore');
+    return entityOf(
+      await this.call('PUT', 'topics/restore', { json: { id }, write: 'topic_restore' }),
+      'PUT topics/restore',
+    );
   }
 
   async deleteTopic(id: string): Promise<void> {
     await this.call('DELETE', `topics/${encodeURIComponent(id)}`, {
       searchParams: { hardDelete: 'false', recursive: 'false' },
+      write: 'topic_delete',
     });
   }
 
@@ -160,7 +173,10 @@ export class OpenMetadataClient {
   }
 
   async putSampleData(topicId: string, messages: string[]): Promise<void> {
-    await this.call('PUT', `topics/${encodeURIComponent(topicId)}/sampleData`, { json: { messages } });
+    await this.call('PUT', `topics/${encodeURIComponent(topicId)}/sampleData`, {
+      json: { messages },
+      write: 'sample_data',
+    });
   }
 
   /** Topics of one service, page by page (`limit` per page), following the `after` cursor. */
@@ -200,8 +216,12 @@ export class OpenMetadataClient {
     }
   }
 
-  private async put(path: string, json: object): Promise<{ entity: OpenMetadataEntity; change: ChangeType }> {
-    const response = await this.request('PUT', path, { json });
+  private async put(
+    path: string,
+    json: object,
+    write: OpenMetadataWrite,
+  ): Promise<{ entity: OpenMetadataEntity; change: ChangeType }> {
+    const response = await this.request('PUT', path, { json, write });
     const header = response.headers['x-openmetadata-change'];
     const change: ChangeType =
       header === 'entityCreated' || header === 'entityUpdated' || header === 'entityNoChange'
@@ -212,31 +232,33 @@ export class OpenMetadataClient {
     return { entity: entityOf(parseJson(response.body, `PUT ${path}`), `PUT ${path}`), change };
   }
 
-  private async call<T = unknown>(
-    method: Method,
-    path: string,
-    options: { json?: object; searchParams?: Record<string, string> } = {},
-  ): Promise<T> {
+  private async call<T = unknown>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
     const response = await this.request(method, path, options);
     return parseJson(response.body, `${method} ${path}`) as T;
   }
 
-  private async request(
-    method: Method,
-    path: string,
-    options: { json?: object; searchParams?: Record<string, string> },
-  ) {
+  private async request(method: Method, path: string, { write, ...options }: RequestOptions) {
     let response;
     try {
       response = await this.http(path, { method, ...options, responseType: 'text' });
     } catch (error) {
+      if (write) this.onWrite(write, 'error');
       throw classifyOpenMetadataError(error, `${method} ${path}`, this.secrets);
     }
     if (response.statusCode >= 300 && response.statusCode < 400) {
+      if (write) this.onWrite(write, 'error');
       throw redirectRefused(response.statusCode, response.headers.location, `${method} ${path}`);
     }
+    if (write) this.onWrite(write, 'ok');
     return response;
   }
+}
+
+interface RequestOptions {
+  json?: object;
+  searchParams?: Record<string, string>;
+  /** Set on writes: what the request writes. */
+  write?: OpenMetadataWrite;
 }
 
 /** Thrown for an HTTP error answer: carries the status for callers that expect some (404). */

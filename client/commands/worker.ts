@@ -1,7 +1,7 @@
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { secretsKeyringFrom } from '../../common/sealed-secrets.js';
 import { DEFAULT_TASK_QUEUE, describeTaskQueueOf } from '../../common/run-input.js';
-import { IngestionWorkerLogger, sdkLogging } from '../../worker/worker-logger.js';
+import { IngestionWorkerLogger } from '../../worker/worker-logger.js';
 import { createIngestionWorker } from '../../worker/create-worker.js';
 import {
   connectionOptionsFor,
@@ -11,7 +11,14 @@ import {
 } from '../temporal-connection.js';
 import { describeRunPolicy, runPolicyFrom, type WorkerPolicyFlags } from './worker-policy-flags.js';
 
-export interface WorkerCommandOptions extends TemporalFlags, WorkerPolicyFlags {
+import {
+  deploymentVersionFor,
+  describeOperations,
+  installWorkerRuntime,
+  type WorkerOperationsOptions,
+} from './worker-operations.js';
+
+export interface WorkerCommandOptions extends TemporalFlags, WorkerPolicyFlags, WorkerOperationsOptions {
   taskQueue?: string;
   maxConcurrentActivities?: number;
   /** DescribeStreamSummary calls per second, all workers together (default: AWS's quota). */
@@ -31,8 +38,9 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
   const target = requiredTemporalTarget(options, 'om-kinesis worker');
   // Before connecting: a worker whose allowances are wrong must not start taking runs.
   const policy = await runPolicyFrom(options, process.env);
+  const deployment = deploymentVersionFor(options);
   const level = options.logLevel ?? 'INFO';
-  Runtime.install(sdkLogging(new IngestionWorkerLogger(level), level));
+  installWorkerRuntime(options, new IngestionWorkerLogger(level), level);
   const keyring = secretsKeyringFrom(process.env);
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   const connection = await NativeConnection.connect(connectionOptionsFor(target)).catch(
@@ -55,9 +63,10 @@ export async function workerCommand(options: WorkerCommandOptions): Promise<void
       ...(options.maxConcurrentActivities
         ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities }
         : {}),
+      ...(deployment ? { deployment } : {}),
     });
     console.error(
-      `om-kinesis worker polling task queues ${taskQueue} and ${describeTaskQueueOf(taskQueue)} on ${target.address} (namespace ${target.namespace}); Ctrl-C to stop`,
+      `om-kinesis worker polling task queues ${taskQueue} and ${describeTaskQueueOf(taskQueue)} on ${target.address} (namespace ${target.namespace})${describeOperations(options, deployment)}; Ctrl-C to stop`,
     );
     console.error(describeRunPolicy(policy));
     await worker.run();

@@ -14,7 +14,7 @@ import {
   type ResolvedTool,
 } from './temporal-cli.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
-import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
+import { SEARCH_ATTRIBUTE_KEYS, SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 
 /** A Temporal server this process started for one local run, and connections to it. */
 export interface LocalTemporal {
@@ -84,7 +84,7 @@ async function startWithSdkDownload(notFound: TemporalCliNotFoundError): Promise
   try {
     env = await TestWorkflowEnvironment.createLocal({
       server: {
-        searchAttributes: Object.keys(SEARCH_ATTRIBUTES).map((name) => ({ name, type: 'KEYWORD' as const })),
+        searchAttributes: Object.values(SEARCH_ATTRIBUTE_KEYS),
       },
     });
   } catch (error) {

@@ -3,6 +3,11 @@
 import { Connection } from '@temporalio/client';
 import { connect } from 'node:net';
 
+import {
+  INDEXED_VALUE_TYPES,
+  searchAttributeTypeName,
+  type SearchAttributeTypeName,
+} from '../../common/search-attributes.js';
 import { getFreePort } from './free-port.js';
 import { startProcess, waitUntilReady } from './processes.js';
 import type { ProcessExit } from './processes.js';
@@ -10,7 +15,7 @@ import { resolveTemporalCli } from './temporal-cli.js';
 import type { ResolvedTool } from './temporal-cli.js';
 
 /** Search attribute types, as the CLI's `--search-attribute Name=Type` spells them. */
-export type SearchAttributeType = 'Keyword' | 'Text' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
+export type SearchAttributeType = SearchAttributeTypeName;
 
 export type TemporalLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -28,6 +33,12 @@ export interface TemporalDevServerOptions {
   searchAttributes?: Record<string, SearchAttributeType>;
   /** Merged over {@link DEFAULT_DYNAMIC_CONFIG}. */
   dynamicConfig?: Record<string, string | number | boolean>;
+  /**
+   * Start it as a user does: `temporal server start-dev` with no dynamic config (only the
+   * address, UI, namespace and log flags, and the search attributes asked for). For tests of
+   * what a server nobody tuned does.
+   */
+  plain?: boolean;
   logDir: string;
   /** Address to bind (default 127.0.0.1). */
   ip?: string;
@@ -84,17 +95,6 @@ export class SearchAttributeConflictError extends Error {
   }
 }
 
-// temporal.api.enums.v1.IndexedValueType: stable protobuf enum numbers.
-const INDEXED_VALUE_TYPES: Record<SearchAttributeType, number> = {
-  Text: 1,
-  Keyword: 2,
-  Int: 3,
-  Double: 4,
-  Bool: 5,
-  Datetime: 6,
-  KeywordList: 7,
-};
-
 const STOP_GRACE_MS = 10_000;
 
 /** Starts the dev server and resolves once the namespace answers and the search attributes exist. */
@@ -113,7 +113,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   for (const [name, type] of Object.entries(searchAttributes))
     args.push('--search-attribute', `${name}=${type}`);
-  const dynamicConfig = { ...DEFAULT_DYNAMIC_CONFIG, ...options.dynamicConfig };
+  const dynamicConfig = options.plain ? {} : { ...DEFAULT_DYNAMIC_CONFIG, ...options.dynamicConfig };
   for (const [key, value] of Object.entries(dynamicConfig)) {
     args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   }
@@ -179,8 +179,7 @@ async function ensureSearchAttributes(
     if (existing === undefined) {
       missing[name] = INDEXED_VALUE_TYPES[type];
     } else if (existing !== INDEXED_VALUE_TYPES[type]) {
-      const actual = Object.entries(INDEXED_VALUE_TYPES).find(([, value]) => value === existing)?.[0];
-      throw new SearchAttributeConflictError(name, type, actual ?? `#${existing}`);
+      throw new SearchAttributeConflictError(name, type, searchAttributeTypeName(existing));
     }
   }
   if (Object.keys(missing).length > 0) {

@@ -10,6 +10,7 @@ import { startKinesisLocal } from '../../devstack/kinesis-local.js';
 import type { KinesisLocal } from '../../devstack/kinesis-local.js';
 import { startMotoServer } from '../../devstack/moto-server.js';
 import type { MotoServer } from '../../devstack/moto-server.js';
+import { SEARCH_ATTRIBUTES } from '../../common/search-attributes.js';
 import { projectRoot } from '../../client/local-temporal/temporal-cli.js';
 import { startTemporalDevServer } from '../../client/local-temporal/temporal-dev-server.js';
 import type { TemporalDevServer } from '../../client/local-temporal/temporal-dev-server.js';
@@ -34,8 +35,8 @@ useTestStackWorkerConfig();
 /** Where the servers' logs go (git-ignored). */
 export const TEST_LOG_DIR = path.join(projectRoot(), 'test-artifacts', 'logs');
 
-/** Search attributes registered on the test Temporal server. */
-export const TEST_SEARCH_ATTRIBUTES = { OmKinesisService: 'Keyword', OmKinesisConnector: 'Keyword' } as const;
+/** Search attributes registered on the test Temporal server: the product's. */
+export const TEST_SEARCH_ATTRIBUTES = SEARCH_ATTRIBUTES;
 
 interface Started<T> {
   promise: Promise<T>;

@@ -2,6 +2,7 @@
 // Temporal stored: sizes, activity inputs and results, and the absence of secrets.
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
+import { executionsOfRun } from './history-files.js';
 
 const { temporal } = proto;
 
@@ -13,27 +14,10 @@ export interface StoredHistory {
   text: string;
 }
 
-/** The history of a run's workflow, then of every child it started (recursively). */
-async function* historiesOfRun(
-  client: Client,
-  workflowId: string,
-): AsyncGenerator<{ workflowId: string; history: proto.temporal.api.history.v1.IHistory }> {
-  const pending = [workflowId];
-  while (pending.length > 0) {
-    const id = pending.shift() as string;
-    const history = await client.workflow.getHandle(id).fetchHistory();
-    for (const event of history.events ?? []) {
-      const child = event.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
-      if (child) pending.push(child);
-    }
-    yield { workflowId: id, history };
-  }
-}
-
 /** The histories of a run's workflow and of every child it started (recursively). */
 export async function runHistories(client: Client, workflowId: string): Promise<StoredHistory[]> {
   const histories: StoredHistory[] = [];
-  for await (const { workflowId: id, history } of historiesOfRun(client, workflowId)) {
+  for (const { workflowId: id, history } of await executionsOfRun(client, workflowId)) {
     const bytes = temporal.api.history.v1.History.encode(history).finish().length;
     const events = history.events?.length ?? 0;
     histories.push({ workflowId: id, events, bytes, text: decodePayloads(history) });
@@ -48,7 +32,7 @@ export async function identitiesThatRan(
   activityType: string,
 ): Promise<Set<string>> {
   const identities = new Set<string>();
-  for await (const { history } of historiesOfRun(client, workflowId)) {
+  for (const { history } of await executionsOfRun(client, workflowId)) {
     const typeOfScheduled = new Map<string, string>();
     for (const event of history.events ?? []) {
       const scheduled = event.activityTaskScheduledEventAttributes;

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import type { ActivityDependencies } from '../../activities/index.js';
 import { destroyAwsClients } from '../../activities/aws/aws-clients.js';
 import {
@@ -20,22 +20,12 @@ import { createIngestionWorker, type IngestionWorker } from '../../worker/create
 import { getKinesisLocal, getOpenMetadata, getTemporal } from './global-stack.js';
 import type { RunPolicy } from '../../activities/policy/run-policy.js';
 import { testStackPolicy } from './test-policy.js';
+import './quiet-runtime.js';
 
 export const TEST_REGION = 'us-east-1';
 
 // The SDK's Node 20 end-of-support notice is for maintainers (see bin/om-kinesis.js), not test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-// Workers in tests log errors only (expected run failures are asserted, not printed).
-try {
-  Runtime.install({
-    logger: new DefaultLogger('ERROR'),
-    // The native core logs its own retries (e.g. while a test restarts the server) at WARN.
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
-  });
-} catch {
-  // Already installed by another test module of this process.
-}
 
 /** A 12-digit access key id: kinesis-local keeps each such "account" apart from the others. */
 export function newKinesisAccount(): string {
@@ -61,7 +51,13 @@ export interface RunningWorker {
  */
 export async function startTestWorker(
   activities: Omit<ActivityDependencies, 'policy'> & { policy?: RunPolicy },
-  extra: { taskQueue?: string; address?: string; paced?: boolean; identity?: string } = {},
+  extra: {
+    taskQueue?: string;
+    address?: string;
+    paced?: boolean;
+    identity?: string;
+    describeCallsPerSecond?: number;
+  } = {},
 ): Promise<RunningWorker> {
   const address = extra.address ?? (await getTemporal()).address;
   const taskQueue = extra.taskQueue ?? uniqueName('tq');
@@ -75,6 +71,7 @@ export async function startTestWorker(
         extra.paced ? activities : { ...activities, aws: { rateLimits: false, ...activities.aws } },
       ),
       ...(extra.identity ? { identity: extra.identity } : {}),
+      ...(extra.describeCallsPerSecond ? { describeCallsPerSecond: extra.describeCallsPerSecond } : {}),
     });
   } catch (error) {
     await nativeConnection.close();
