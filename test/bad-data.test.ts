@@ -12,7 +12,7 @@ import {
 
 const LONG_NAME = `${'s'.repeat(120)}.dots.v1`; // 128 characters, Kinesis's limit
 
-/** A KPL-aggregated record: the magic number, a protobuf AggregatedRecord, an MD5 (not checked here). */
+/** A KPL-aggregated record whose MD5 (zeros) does not match: an ordinary binary record. */
 const KPL_RECORD = new Uint8Array([
   0xf3,
   0x89,
@@ -108,7 +108,7 @@ describe('bad input: data', function () {
     expect(odd[0])
       .to.have.length(4096)
       .and.match(/^a+ …<truncated, 1048512 bytes in all>$/);
-    expect(odd[1]).to.match(/^<KPL-aggregated record, 30 bytes> base64:84mawg/);
+    expect(odd[1]).to.match(/^<binary record, 30 bytes> base64:84mawg/);
     expect(odd[2]).to.equal('<binary record, 3 bytes> base64://4A');
     expect(odd[3]).to.equal('tail');
   });
