@@ -3,7 +3,6 @@ import { createCheckActivities } from './steps/checks.js';
 import { createDescribeActivities } from './steps/describe.js';
 import { createListingActivities } from './steps/listing.js';
 import { createPrepareActivities } from './steps/prepare.js';
-import { createSampleActivities } from './steps/samples.js';
 import { createServiceActivities } from './steps/service.js';
 import { createSweepActivities } from './steps/sweep.js';
 import { createTopicActivities } from './steps/topic.js';
@@ -26,7 +25,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...createListingActivities(resources),
     ...createDescribeActivities(resources),
     ...createTopicActivities(resources),
-    ...createSampleActivities(resources),
     ...createSweepActivities(resources),
   };
 }

@@ -1,5 +1,5 @@
 import { awsClientsFor, type AwsClientOptions, type AwsClients } from './aws/aws-clients.js';
-import { toActivityFailure } from './errors.js';
+import { redactSecrets, toActivityFailure } from './errors.js';
 import { OpenMetadataClient } from './openmetadata/openmetadata-client.js';
 import { resolveSecretField, secretFieldsOf, type SecretSources } from './secrets.js';
 import type { RunContext } from '../common/run-context.js';
@@ -29,6 +29,8 @@ export interface RunResources {
    * failure in history and shows it in the UI, so every resolved secret is removed first.
    */
   boundary<T>(ctx: RunContext | undefined, body: () => Promise<T> | T): Promise<T>;
+  /** Removes the run's secrets from a message an activity returns rather than throws (a warning). */
+  redact(ctx: RunContext, message: string): string;
 }
 
 export function createRunResources(deps: ActivityDependencies): RunResources {
@@ -66,6 +68,7 @@ export function createRunResources(deps: ActivityDependencies): RunResources {
         ...(om.caCertificate ? { caCertificate: om.caCertificate } : {}),
       });
     },
+    redact: (ctx, message) => redactSecrets(message, knownSecrets(ctx)),
     async boundary(ctx, body) {
       try {
         return await body();

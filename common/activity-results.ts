@@ -35,11 +35,29 @@ export interface TopicUpsertResult {
   outcome: 'created' | 'updated' | 'unchanged' | 'skipped';
   changedFields: string[];
   reason?: string;
+  /** The sample read with the topic, in runs with generateSampleData. */
+  sample?: SampleDataResult;
+  /**
+   * Optional parts that failed without failing the stream: a permission missing (each names
+   * the IAM action), a registry lookup, the sample data write (`sinkError`).
+   */
+  warnings?: TopicWarning[];
+  /** In a dry run, when the message schema would be written: its fields on one line. */
+  schemaPreview?: string;
+}
+
+export interface TopicWarning {
+  step: 'upsertTopic' | 'sampleData';
+  message: string;
+  /** A write to OpenMetadata failed (counted as a sink error, as metadata ingest does). */
+  sinkError?: boolean;
 }
 
 export interface SampleDataResult {
   messages: number;
   written: boolean;
+  /** Time spent inferring the message schema from the sample (ms); what the benchmark reports. */
+  inferenceMs?: number;
 }
 
 export interface SweepResult {

@@ -1,4 +1,5 @@
-import type { StreamFacts } from './stream-facts.js';
+import { sameMessageSchema, type MessageSchema } from './message-schema/index.js';
+import type { StreamConsumer, StreamFacts } from './stream-facts.js';
 
 /** CreateTopic (OpenMetadata 1.3) as this product sends it: only the fields it owns. */
 export interface CreateTopicRequest {
@@ -8,8 +9,23 @@ export interface CreateTopicRequest {
   retentionTime: number;
   maximumMessageSize: number;
   sourceUrl: string;
-  topicConfig: Record<string, string | number>;
+  topicConfig: Record<string, unknown>;
+  /** Only when this run knows it: a PUT without it leaves the stored schema as it is. */
+  messageSchema?: MessageSchema;
 }
+
+/** What the topic step learns besides the stream's description; absent: not known this run. */
+export interface TopicDetails {
+  messageSchema?: MessageSchema;
+  /** ListStreamConsumers. */
+  consumers?: StreamConsumer[];
+  /** ListTagsForStream. */
+  tags?: Record<string, string>;
+}
+
+/** topicConfig keys filled from optional calls: when a call fails, the stored value is kept. */
+export const CONSUMERS_CONFIG_KEY = 'enhancedFanOutConsumers';
+export const TAGS_CONFIG_KEY = 'streamTags';
 
 /** Kinesis's classic record size limit (1 MB), the value the official connector sends. */
 export const DEFAULT_MAXIMUM_MESSAGE_SIZE = 1_000_000;
@@ -29,6 +45,7 @@ export function toCreateTopicRequest(
   facts: StreamFacts,
   serviceFqn: string,
   region: string,
+  details: TopicDetails = {},
 ): CreateTopicRequest {
   if (facts.openShardCount < 1) {
     throw new UnmappableStreamError(
@@ -38,7 +55,7 @@ export function toCreateTopicRequest(
   // AWS reports MaxRecordSizeInKiB 1024 for streams with the classic limit: only a limit above
   // 1 MiB (a stream configured for larger records) replaces the 1,000,000 OpenMetadata shows.
   const recordLimitBytes = (facts.maxRecordSizeInKiB ?? 0) * 1024;
-  const topicConfig: Record<string, string | number> = {
+  const topicConfig: Record<string, unknown> = {
     streamArn: facts.arn,
     streamMode: facts.mode ?? 'PROVISIONED',
     encryptionType: facts.encryptionType ?? 'NONE',
@@ -46,6 +63,8 @@ export function toCreateTopicRequest(
     streamCreationTimestamp: facts.createdAt,
   };
   if (facts.consumerCount !== undefined) topicConfig.consumerCount = facts.consumerCount;
+  if (details.consumers?.length) topicConfig[CONSUMERS_CONFIG_KEY] = details.consumers;
+  if (details.tags && Object.keys(details.tags).length > 0) topicConfig[TAGS_CONFIG_KEY] = details.tags;
   return {
     name: facts.name,
     service: serviceFqn,
@@ -54,7 +73,21 @@ export function toCreateTopicRequest(
     maximumMessageSize: recordLimitBytes > 1024 * 1024 ? recordLimitBytes : DEFAULT_MAXIMUM_MESSAGE_SIZE,
     sourceUrl: kinesisConsoleUrl(region, facts.name),
     topicConfig,
+    ...(details.messageSchema ? { messageSchema: details.messageSchema } : {}),
   };
+}
+
+/**
+ * Copies the stored topic's values of these topicConfig keys into the request: what an
+ * optional call that failed this run would have refreshed stays as it was, not erased.
+ */
+export function keepStoredConfigValues(
+  request: CreateTopicRequest,
+  stored: Record<string, unknown> | undefined,
+  keys: readonly string[],
+): void {
+  const config = stored?.topicConfig as Record<string, unknown> | undefined;
+  for (const key of keys) if (config?.[key] !== undefined) request.topicConfig[key] = config[key];
 }
 
 export function kinesisConsoleUrl(region: string, streamName: string): string {
@@ -81,7 +114,11 @@ export function changedTopicFields(request: CreateTopicRequest, stored: Record<s
   const changed: string[] = [];
   for (const key of Object.keys(request) as Array<keyof CreateTopicRequest>) {
     if (key === 'name' || key === 'service') continue;
-    if (!sameJson(request[key], stored[key])) changed.push(key);
+    const same =
+      key === 'messageSchema' && request.messageSchema
+        ? sameMessageSchema(request.messageSchema, stored.messageSchema)
+        : sameJson(request[key], stored[key]);
+    if (!same) changed.push(key);
   }
   return changed;
 }

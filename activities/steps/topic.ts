@@ -1,65 +1,221 @@
-import type { TopicUpsertResult } from '../../common/activity-results.js';
+import { activityInfo, heartbeat } from '@temporalio/activity';
+import type { SampleDataResult, TopicUpsertResult } from '../../common/activity-results.js';
+import { messageSchemaPreview } from '../../common/message-schema/index.js';
 import type { RunContext } from '../../common/run-context.js';
 import type { StreamFacts } from '../../common/stream-facts.js';
 import {
   changedTopicFields,
+  CONSUMERS_CONFIG_KEY,
+  keepStoredConfigValues,
+  TAGS_CONFIG_KEY,
   toCreateTopicRequest,
   topicFqn,
   UnmappableStreamError,
 } from '../../common/topic-mapping.js';
+import { lookUpSchemaVersion } from '../aws/glue-schema-registry.js';
+import { sampleStreamRecords } from '../aws/shard-sampling.js';
+import { listStreamConsumers, listStreamTags } from '../aws/stream-details.js';
+import { heartbeatAtMostEvery } from '../heartbeats.js';
+import type { OpenMetadataClient } from '../openmetadata/openmetadata-client.js';
+import {
+  hasOwner,
+  ownerNamed,
+  ownerReadField,
+  ownerRequestFields,
+  serverVersionOf,
+} from '../openmetadata/topic-owner.js';
+import { StreamSample, type StreamSampleResult } from '../records/stream-sample.js';
 import type { RunResources } from '../run-resources.js';
+import { OptionalParts } from './optional-parts.js';
+
+/** What an attempt of the topic step that wrote the topic tells the attempts after it. */
+interface EarlierAttempt {
+  outcome: 'created' | 'updated' | 'unchanged';
+  changedFields: string[];
+}
 
 export function createTopicActivities({
+  aws,
   openMetadata,
+  pageSizes,
   boundary,
-}: Pick<RunResources, 'openMetadata' | 'boundary'>) {
+  redact,
+}: Pick<RunResources, 'aws' | 'openMetadata' | 'pageSizes' | 'boundary' | 'redact'>) {
+  /** Reads the stream's sample: its messages, and its registered or inferred message schema. */
+  const readSample = async (
+    ctx: RunContext,
+    streamName: string,
+    progress: () => void,
+  ): Promise<StreamSampleResult> => {
+    const { kinesis, glue } = aws(ctx);
+    const sample = new StreamSample(ctx.options.sampleSize, (id) => lookUpSchemaVersion(glue, id));
+    await sampleStreamRecords(
+      kinesis,
+      streamName,
+      sample,
+      pageSizes.shards ? { shardPageSize: pageSizes.shards } : {},
+      progress,
+    );
+    return sample.result();
+  };
+
   return {
     /**
-     * Writes the stream's topic only when a field this product owns changed (or the topic is
-     * new, or was soft-deleted and its stream is back); fields users own are never sent.
+     * The topic of one stream, written in one PUT with everything known of it: the described
+     * facts, and (each optional, see OptionalParts) the message schema of the sampled records,
+     * the enhanced fan-out consumers, the tags and the owner they name; then the sample data.
+     * Written only when a field this product owns changed (or the topic is new, or was
+     * soft-deleted and its stream is back); fields users own are never sent, and an owner is
+     * set only on a topic that has none. Reading the sample first, in this activity, keeps the
+     * schema (tens of KB) out of workflow history and costs one topic write, not two.
      */
     async upsertTopic(ctx: RunContext, serviceFqn: string, facts: StreamFacts): Promise<TopicUpsertResult> {
       return boundary(ctx, async () => {
-        let request;
+        const region = ctx.config.aws.awsRegion;
         try {
-          request = toCreateTopicRequest(facts, serviceFqn, ctx.config.aws.awsRegion);
+          toCreateTopicRequest(facts, serviceFqn, region);
         } catch (error) {
           if (error instanceof UnmappableStreamError)
             return { outcome: 'skipped', changedFields: [], reason: error.message };
           throw error;
         }
+        const parts = new OptionalParts((message) => redact(ctx, message));
+        // An earlier attempt that wrote the topic and then failed (writing the sample data, say)
+        // left what it did in its heartbeat: this attempt reports it, not "unchanged".
+        const earlier = activityInfo().heartbeatDetails as EarlierAttempt | undefined;
+        const progress = heartbeatAtMostEvery(1000, () => earlier);
+        const { kinesis } = aws(ctx);
+        const sample =
+          ctx.config.generateSampleData && ctx.options.sampleSize > 0
+            ? await parts.run('sample', 'sampleData', () => readSample(ctx, facts.name, progress))
+            : undefined;
+        for (const warning of sample?.warnings ?? []) parts.warn('sampleData', warning);
+        // Only a count of zero spares the call: an endpoint that does not report one may have consumers.
+        const consumers =
+          facts.consumerCount === 0
+            ? undefined
+            : await parts.run('consumers', 'upsertTopic', () => listStreamConsumers(kinesis, facts.arn));
+        const tags = ctx.options.streamTags
+          ? await parts.run('tags', 'upsertTopic', () => listStreamTags(kinesis, facts.name))
+          : undefined;
+
         const client = openMetadata(ctx);
-        const fqn = topicFqn(ctx.config.serviceName, facts.name);
-        let stored = await client.topicByFqn(fqn, { include: 'all' });
+        const ownerName = ctx.options.ownerTagKey ? tags?.[ctx.options.ownerTagKey] : undefined;
+        const serverVersion = ownerName
+          ? await serverVersionOf(client, ctx.config.openMetadata.hostPort)
+          : undefined;
+        let stored = await client.topicByFqn(topicFqn(ctx.config.serviceName, facts.name), {
+          include: 'all',
+          ...(serverVersion ? { fields: [ownerReadField(serverVersion)] } : {}),
+        });
+        const request = toCreateTopicRequest(facts, serviceFqn, region, {
+          ...(sample?.messageSchema ? { messageSchema: sample.messageSchema } : {}),
+          ...(consumers ? { consumers } : {}),
+          ...(tags ? { tags } : {}),
+        });
+        // What was not learnt this run stays as stored: a failed call, or tags not asked for.
+        keepStoredConfigValues(request, stored, [
+          ...(parts.didFail('consumers') ? [CONSUMERS_CONFIG_KEY] : []),
+          ...(parts.didFail('tags') || !ctx.options.streamTags ? [TAGS_CONFIG_KEY] : []),
+        ]);
+        let ownerFields: Record<string, unknown> = {};
+        if (ownerName && serverVersion && !(stored && hasOwner(stored))) {
+          const owner = await parts.run('owner', 'upsertTopic', () =>
+            ownerNamed(client, ctx.config.openMetadata.hostPort, ownerName),
+          );
+          if (owner) ownerFields = ownerRequestFields(owner, serverVersion);
+          else if (!parts.didFail('owner'))
+            parts.warn(
+              'upsertTopic',
+              `no OpenMetadata user or team is named "${ownerName}" (tag ${ctx.options.ownerTagKey} of stream ${facts.name}): the topic's owner is left unset`,
+            );
+        }
+
+        // The owner is set only on a topic without one: when it is in the request, it is a change.
+        const changedFieldsOf = (topic: Record<string, unknown>): string[] => [
+          ...changedTopicFields(request, topic),
+          ...Object.keys(ownerFields),
+        ];
+        const result: TopicUpsertResult = { outcome: 'unchanged', changedFields: [] };
         if (ctx.options.dryRun) {
-          if (!stored) return { outcome: 'created', changedFields: [] };
-          const changedFields = changedTopicFields(request, stored);
-          const outcome = changedFields.length > 0 || stored.deleted ? 'updated' : 'unchanged';
-          return { topicId: stored.id, outcome, changedFields };
-        }
-        let restored = false;
-        if (stored?.deleted) {
-          // The stream is back (or filtered in again): its topic returns with its history.
-          stored = await client.restoreTopic(stored.id);
-          restored = true;
-        }
-        const changedFields = stored ? changedTopicFields(request, stored) : [];
-        if (stored && changedFields.length === 0) {
-          return {
-            topicId: stored.id,
-            outcome: restored ? 'updated' : 'unchanged',
-            changedFields: restored ? ['deleted'] : [],
-          };
-        }
-        const { entity, change } = await client.putTopic(request);
-        const outcome =
-          change === 'entityCreated'
+          result.changedFields = stored ? changedFieldsOf(stored) : [];
+          result.outcome = !stored
             ? 'created'
-            : change === 'entityNoChange' && !restored
-              ? 'unchanged'
-              : 'updated';
-        return { topicId: entity.id, outcome, changedFields };
+            : result.changedFields.length > 0 || stored.deleted
+              ? 'updated'
+              : 'unchanged';
+          if (stored) result.topicId = stored.id;
+          if (request.messageSchema && (!stored || result.changedFields.includes('messageSchema')))
+            result.schemaPreview = messageSchemaPreview(request.messageSchema);
+        } else {
+          let restored = false;
+          if (stored?.deleted) {
+            // The stream is back (or filtered in again): its topic returns with its history.
+            stored = await client.restoreTopic(stored.id);
+            restored = true;
+          }
+          result.changedFields = stored ? changedFieldsOf(stored) : [];
+          if (stored && result.changedFields.length === 0) {
+            result.topicId = stored.id;
+            result.outcome = restored ? 'updated' : 'unchanged';
+            if (restored) result.changedFields = ['deleted'];
+          } else {
+            const { entity, change } = await client.putTopic({ ...request, ...ownerFields });
+            result.topicId = entity.id;
+            result.outcome =
+              change === 'entityCreated'
+                ? 'created'
+                : change === 'entityNoChange' && !restored
+                  ? 'unchanged'
+                  : 'updated';
+          }
+        }
+        if (earlier && result.outcome === 'unchanged' && earlier.outcome !== 'unchanged') {
+          result.outcome = earlier.outcome;
+          result.changedFields = earlier.changedFields;
+        }
+        if (!ctx.options.dryRun) {
+          const done: EarlierAttempt = { outcome: result.outcome, changedFields: result.changedFields };
+          heartbeat(done);
+        }
+        if (sample && sample.messages.length > 0) {
+          const topicId = result.topicId;
+          const written = await parts.run(
+            'sampleData',
+            'sampleData',
+            () => writeSampleData(client, ctx, topicId, result.outcome === 'created', sample.messages),
+            { write: true },
+          );
+          result.sample = {
+            messages: sample.messages.length,
+            written: written ?? false,
+            inferenceMs: sample.inferenceMs,
+          };
+        } else if (sample) {
+          result.sample = { messages: 0, written: false, inferenceMs: sample.inferenceMs };
+        }
+        if (parts.warnings.length > 0) result.warnings = parts.warnings;
+        return result;
       });
     },
   };
+}
+
+/**
+ * Stores the messages as the topic's sample data unless they are what it holds. A topic this
+ * run created holds none (nothing to read back); in a dry run, true says it would be written.
+ */
+async function writeSampleData(
+  client: OpenMetadataClient,
+  ctx: RunContext,
+  topicId: string | undefined,
+  topicIsNew: boolean,
+  messages: string[],
+): Promise<SampleDataResult['written']> {
+  const stored = topicId && !topicIsNew ? await client.sampleData(topicId) : undefined;
+  if (stored && stored.length === messages.length && stored.every((message, i) => message === messages[i]))
+    return false;
+  if (ctx.options.dryRun || !topicId) return ctx.options.dryRun;
+  await client.putSampleData(topicId, messages);
+  return true;
 }

@@ -6,6 +6,7 @@
 import { ApiError, entityNotFound } from './errors.js';
 import type { CreateTopicRequest } from './schemas.js';
 import type { StoredTopic } from './state.js';
+import type { EntityReference } from './types.js';
 import { isObject, nonNull } from './values.js';
 
 /** A name as an FQN part: quoted when it contains a dot; a stray double quote makes it invalid. */
@@ -20,13 +21,16 @@ export function quoteName(name: string): string {
 }
 
 /** References to entities this server does not hold, checked in the real server's order. */
-export function rejectUnknownOwnerDomainProducts(request: {
-  owner?: { id: string; type: string } | null;
-  domain?: string | null;
-  dataProducts?: string[] | null;
-}): void {
+export function rejectUnknownOwnerDomainProducts(
+  request: {
+    owner?: { id: string; type: string } | null;
+    domain?: string | null;
+    dataProducts?: string[] | null;
+  },
+  knownOwners: ReadonlyMap<string, EntityReference> = new Map(),
+): void {
   const { owner } = request;
-  if (owner) {
+  if (owner && knownOwners.get(owner.id.toLowerCase())?.type !== owner.type) {
     if (owner.type !== 'user' && owner.type !== 'team') {
       throw new ApiError(
         400,

@@ -2,6 +2,7 @@
  * The route table: every endpoint of the OpenMetadata 1.3 API this server answers.
  */
 import type { Route } from './router.js';
+import { ownerRoutes } from './owner-routes.js';
 import { messagingServiceRoutes } from './service-routes.js';
 import type { OpenMetadataState } from './state.js';
 import { topicRoutes } from './topic-routes.js';
@@ -21,5 +22,6 @@ export function createRoutes(state: OpenMetadataState, version: string): Route[]
     },
     ...messagingServiceRoutes(state),
     ...topicRoutes(state),
+    ...ownerRoutes(state),
   ];
 }

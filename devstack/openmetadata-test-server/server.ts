@@ -3,6 +3,7 @@
  * the real server's order of checks (route, media type, token, body, injected fault, 403) to its
  * handler. Returns the handle tests use to inspect and steer it.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import { ApiError } from './errors.js';
 import { errorReply, isJsonMediaType, readRequestBody, recordRequest, send } from './http.js';
 import type { Reply } from './http.js';
 import { readBody } from './read-body.js';
+import { quoteName } from './requests.js';
 import { compileRoutes, findRoute } from './router.js';
 import type { RequestContext } from './router.js';
 import { createRoutes } from './routes.js';
@@ -101,6 +103,11 @@ export async function startOpenMetadataTestServer(
       return stored && state.topicWithSampleData(stored);
     },
     messagingServices: () => [...state.services.values()].map((service) => deepCopy(service)),
+    addOwner: (type, name) => {
+      const owner = { id: randomUUID(), type, name, fullyQualifiedName: quoteName(name), deleted: false };
+      state.owners.set(owner.id, owner);
+      return deepCopy(owner);
+    },
     clearRequests: () => {
       requests.length = 0;
     },

@@ -22,6 +22,12 @@ export class OpenMetadataState {
   readonly services = new Map<string, StoredService>();
   readonly topics = new Map<string, StoredTopic>();
   readonly sampleData = new Map<string, TopicSampleData>();
+  /** Users and teams, by id: only names and ids, as owners refer to them. */
+  readonly owners = new Map<string, EntityReference>();
+
+  ownerByName(type: 'user' | 'team', name: string): EntityReference | undefined {
+    return [...this.owners.values()].find((owner) => owner.type === type && owner.name === name);
+  }
 
   serviceByFqn(fqn: string): StoredService | undefined {
     return [...this.services.values()].find((service) => service.fullyQualifiedName === fqn);

@@ -22,7 +22,7 @@ import { CREATE_TOPIC, RESTORE_ENTITY, TOPIC_SAMPLE_DATA } from './schemas.js';
 import type { CreateTopicRequest } from './schemas.js';
 import { includes } from './state.js';
 import type { OpenMetadataState, StoredService, StoredTopic } from './state.js';
-import type { TopicSampleData } from './types.js';
+import type { EntityReference, TopicSampleData } from './types.js';
 import { deepCopy } from './values.js';
 
 export function topicRoutes(state: OpenMetadataState): Route[] {
@@ -35,10 +35,15 @@ export function topicRoutes(state: OpenMetadataState): Route[] {
     context: RequestContext,
   ): { request: CreateTopicRequest; service: StoredService; fqn: string } => {
     const request = context.body as CreateTopicRequest;
-    rejectUnknownOwnerDomainProducts(request);
+    rejectUnknownOwnerDomainProducts(request, state.owners);
     const service = state.findServiceByFqn(request.service, 'non-deleted');
     rejectUnknownTagsAndExtension(request);
     return { request, service, fqn: `${service.fullyQualifiedName}.${quoteName(request.name)}` };
+  };
+
+  const ownerOf = (request: CreateTopicRequest): { owner?: EntityReference } => {
+    const owner = request.owner ? state.owners.get(request.owner.id.toLowerCase()) : undefined;
+    return owner ? { owner: deepCopy(owner) } : {};
   };
 
   const createTopic = (
@@ -53,6 +58,7 @@ export function topicRoutes(state: OpenMetadataState): Route[] {
       name: request.name,
       fullyQualifiedName: fqn,
       ...topicContent(request, fqn),
+      ...ownerOf(request),
       partitions: request.partitions,
       version: 0.1,
       updatedAt: now,
@@ -79,6 +85,8 @@ export function topicRoutes(state: OpenMetadataState): Route[] {
       fullyQualifiedName: original.fullyQualifiedName,
       serviceId: original.serviceId,
       ...content,
+      // A PUT sets an owner; it cannot remove one.
+      ...(ownerOf(request).owner ? ownerOf(request) : original.owner ? { owner: original.owner } : {}),
       partitions: request.partitions,
       version: original.version,
       updatedAt: Date.now(),

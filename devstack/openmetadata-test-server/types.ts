@@ -121,6 +121,8 @@ export interface Topic {
   minimumInSyncReplicas?: number;
   retentionSize?: number;
   topicConfig?: Record<string, unknown>;
+  /** Shown by reads with `fields=owner`. */
+  owner?: EntityReference;
   /** Only in {@link OpenMetadataTestServer.topics} copies and sampleData answers. */
   sampleData?: TopicSampleData;
   tags?: unknown[];
@@ -142,6 +144,8 @@ export interface OpenMetadataTestServer {
   /** The stored topic with this FQN, soft-deleted or not. */
   topicByFqn(fqn: string): Topic | undefined;
   messagingServices(): MessagingService[];
+  /** Adds a user or a team (found by `GET /v1/users|teams/name/{name}`, and valid as an owner). */
+  addOwner(type: 'user' | 'team', name: string): EntityReference;
   clearRequests(): void;
   setForbiddenPaths(rules: ForbiddenPathRule[]): void;
   /**
