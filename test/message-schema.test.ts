@@ -154,18 +154,37 @@ describe('message schema inference from JSON records', () => {
     expect(descriptionOf(schema)).to.include('Truncated: nesting deeper than 10 levels is not described.');
   });
 
-  it('thousands of distinct keys: 500 fields, breadth first, in name order, and the description says so', () => {
-    const wide = Object.fromEntries(
-      Array.from({ length: 5000 }, (_, i) => [`k${String(i).padStart(4, '0')}`, i]),
-    );
-    const schema = infer([{ a: { nested: 1 }, ...wide }, { z: 1 }]);
+  it('more distinct keys than fields: 500 fields, breadth first, in name order, and the description says so', () => {
+    const batch = (prefix: string) =>
+      Object.fromEntries(
+        Array.from({ length: 300 }, (_, i) => [`${prefix}${String(i).padStart(3, '0')}`, i]),
+      );
+    const schema = infer([{ a: { nested: 1 }, ...batch('k') }, batch('m'), { z: 1 }]);
     expect(countOf(schema?.schemaFields)).to.equal(500);
-    expect(schema?.schemaFields.map((f) => f.name).slice(0, 3)).to.deep.equal(['a', 'k0000', 'k0001']);
+    expect(schema?.schemaFields.map((f) => f.name).slice(0, 3)).to.deep.equal(['a', 'k000', 'k001']);
     expect(schema?.schemaFields.find((f) => f.name === 'a')?.children, 'deeper fields go last').to.equal(
       undefined,
     );
     expect(descriptionOf(schema)).to.include('Truncated: only 500 fields are described');
     expect(schema?.schemaText.length, 'bounded text').to.be.below(40_000);
+  });
+
+  it('an object with thousands of keys is a map: its values are described, other records keep their fields', () => {
+    const wide = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`user${i}`, { score: i }]));
+    const schema = infer([
+      { id: 1, scores: wide },
+      { id: 2, scores: {} },
+    ]);
+    expect(schema?.schemaFields).to.deep.equal([
+      { name: 'id', dataType: 'INT', dataTypeDisplay: 'integer' },
+      {
+        name: 'scores',
+        dataType: 'MAP',
+        dataTypeDisplay: 'object',
+        children: [{ name: 'score', dataType: 'INT', dataTypeDisplay: 'integer' }],
+      },
+    ]);
+    expect(descriptionOf(schema)).to.include('Objects with more than 500 keys are described as maps');
   });
 
   it('keys OpenMetadata cannot name are left out, and said to be; __proto__ stays a plain field', () => {

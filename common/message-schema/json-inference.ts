@@ -22,6 +22,8 @@ interface Shape {
   objects: number;
   /** Per key: its shape, and in how many of the `objects` it was present. */
   properties?: Map<string, { shape: Shape; present: number }>;
+  /** The values of objects with more keys than fields are described: maps (ids as keys), not records. */
+  mapValues?: Shape;
   arrays: number;
   items?: Shape;
 }
@@ -53,7 +55,7 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?([Zz]|[+-]([01]\d
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
-type Truncation = 'depth' | 'fields' | 'names';
+type Truncation = 'depth' | 'fields' | 'names' | 'maps';
 
 export interface InferredJsonSchema {
   schema: JsonSchema;
@@ -70,7 +72,8 @@ export interface InferredJsonSchema {
  * seen, never on the order of records or keys (properties come out in name order), so an
  * unchanged stream gives the same text run after run.
  *
- * Bounded whatever the records hold: nesting below `maxDepth` is not walked, at most four
+ * Bounded whatever the records hold: nesting below `maxDepth` is not walked, an object with more
+ * keys than `maxFields` is a map (its values merged into `additionalProperties`), at most four
  * times `maxFields` distinct keys are tracked, `maxFields` are described (breadth first, so
  * that top-level fields go before deeply nested ones), and the schema's `description` says
  * what was left out. Recursion is bounded by `maxDepth`, so deeply nested records cannot
@@ -145,6 +148,14 @@ export class JsonSchemaInference {
         if (keys.length > 0) this.truncations.add('depth');
         return;
       }
+      if (keys.length > this.bounds.maxFields) {
+        this.truncations.add('maps');
+        const values = (shape.mapValues ??= newShape());
+        const end = Math.min(keys.length, MAX_ITEMS_PER_ARRAY);
+        for (let i = 0; i < end; i++)
+          this.observe(values, (value as Record<string, unknown>)[keys[i] as string], depth + 1);
+        return;
+      }
       const properties = (shape.properties ??= new Map<string, { shape: Shape; present: number }>());
       for (const key of keys) {
         if (!isValidFieldName(key)) {
@@ -184,6 +195,7 @@ export class JsonSchemaInference {
         queue.push(property.shape);
       }
       if (shape.items) queue.push(shape.items);
+      if (shape.mapValues) queue.push(shape.mapValues);
     }
     return kept;
   }
@@ -207,6 +219,9 @@ export class JsonSchemaInference {
         if (required.length > 0) schema.required = required;
       }
     }
+    if (shape.mapValues && shape.mapValues.values > 0) {
+      schema.additionalProperties = this.schemaOf(shape.mapValues, kept);
+    }
     if (shape.arrays > 0 && shape.items && shape.items.values > 0) {
       schema.items = this.schemaOf(shape.items, kept);
     }
@@ -220,6 +235,10 @@ export class JsonSchemaInference {
     if (this.truncations.has('fields'))
       notes.push(
         `Truncated: only ${this.bounds.maxFields} fields are described (breadth first, in name order).`,
+      );
+    if (this.truncations.has('maps'))
+      notes.push(
+        `Objects with more than ${this.bounds.maxFields} keys are described as maps: their keys are not fields, their values are additionalProperties.`,
       );
     if (this.truncations.has('names'))
       notes.push(
