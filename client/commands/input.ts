@@ -7,6 +7,8 @@ export interface InputCommandOptions {
   config: string;
   dryRun?: boolean;
   sampleSize?: number;
+  streamTags?: boolean;
+  ownerTagKey?: string;
 }
 
 /**
@@ -20,6 +22,8 @@ export async function inputCommand(options: InputCommandOptions): Promise<void> 
   const runOptions: IngestionRunOptions = {};
   if (options.dryRun) runOptions.dryRun = true;
   if (options.sampleSize !== undefined) runOptions.sampleSize = options.sampleSize;
+  if (options.streamTags) runOptions.streamTags = true;
+  if (options.ownerTagKey !== undefined) runOptions.ownerTagKey = options.ownerTagKey;
   const built = buildRunInput(text, {
     env: process.env,
     fileName: options.config,
