@@ -174,16 +174,21 @@ export function createTopicActivities({
           result.outcome = earlier.outcome;
           result.changedFields = earlier.changedFields;
         }
-        if (!ctx.options.dryRun) {
-          const done: EarlierAttempt = { outcome: result.outcome, changedFields: result.changedFields };
-          heartbeat(done);
-        }
         if (sample && sample.messages.length > 0) {
           const topicId = result.topicId;
+          const done: EarlierAttempt = { outcome: result.outcome, changedFields: result.changedFields };
           const written = await parts.run(
             'sampleData',
             'sampleData',
-            () => writeSampleData(client, ctx, topicId, result.outcome === 'created', sample.messages),
+            () =>
+              writeSampleData(client, ctx, topicId, result.outcome === 'created', sample.messages).catch(
+                (error: unknown) => {
+                  // Only an attempt that fails after writing the topic tells the next one what it did
+                  // (a heartbeat per stream costs the worker's main thread).
+                  heartbeat(done);
+                  throw error;
+                },
+              ),
             { write: true },
           );
           result.sample = {
