@@ -74,7 +74,7 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
       const topic = await topicStep.upsertTopic.executeWithOptions(
         {
           summary: ctx.config.generateSampleData
-            ? `sample stream ${name}, upsert topic`
+            ? `sample stream ${name}, upsert topic ${name}`
             : `upsert topic ${name}`,
         },
         [ctx, serviceFqn, facts],
