@@ -5,7 +5,6 @@ import { createListingActivities } from './steps/listing.js';
 import { createPipelineStatusActivities } from './steps/pipeline-status.js';
 import { createPrepareActivities } from './steps/prepare.js';
 import { createSearchAttributeActivities } from './steps/search-attributes.js';
-import { createSampleActivities } from './steps/samples.js';
 import { createServiceActivities } from './steps/service.js';
 import { createSweepActivities } from './steps/sweep.js';
 import { createTopicActivities } from './steps/topic.js';
@@ -29,7 +28,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...createListingActivities(resources),
     ...createDescribeActivities(resources),
     ...createTopicActivities(resources),
-    ...createSampleActivities(resources),
     ...createSweepActivities(resources),
     ...createPipelineStatusActivities(resources),
   };

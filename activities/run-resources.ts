@@ -1,6 +1,6 @@
 import { awsClientsFor, type AwsClientOptions, type AwsClients } from './aws/aws-clients.js';
 import type { MetricMeter } from '@temporalio/common';
-import { toActivityFailure } from './errors.js';
+import { redactSecrets, toActivityFailure } from './errors.js';
 import { activityMetrics } from './metrics.js';
 import { OpenMetadataClient } from './openmetadata/openmetadata-client.js';
 import { StoredTopics } from './openmetadata/stored-topics.js';
@@ -50,11 +50,16 @@ export interface RunResources {
    * without prepare's checks when a workflow is started with a forged state).
    */
   boundary<T>(ctx: RunContext | undefined, body: () => Promise<T> | T): Promise<T>;
+  /** Removes the run's secrets from a message an activity returns rather than throws (a warning). */
+  redact(ctx: RunContext, message: string): string;
 }
 
 export function createRunResources(deps: ActivityDependencies): RunResources {
   const authorize = (config: IngestionConfig) =>
-    authorizeRun(config, deps.policy, deps.aws?.stsEndpoint ? { stsEndpoint: deps.aws.stsEndpoint } : {});
+    authorizeRun(config, deps.policy, {
+      ...(deps.aws?.stsEndpoint ? { stsEndpoint: deps.aws.stsEndpoint } : {}),
+      ...(deps.aws?.glueEndpoint ? { glueEndpoint: deps.aws.glueEndpoint } : {}),
+    });
 
   const metrics = activityMetrics(deps.metrics);
   /** The resolved values of every secret of an authorized run (token files read), to scrub from messages. */
@@ -108,6 +113,7 @@ export function createRunResources(deps: ActivityDependencies): RunResources {
           : {}),
       });
     },
+    redact: (ctx, message) => redactSecrets(message, knownSecrets(ctx)),
     async boundary(ctx, body) {
       try {
         if (ctx) authorize(ctx.config);

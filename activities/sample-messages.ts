@@ -4,23 +4,27 @@
  * else becomes a clearly marked base64 string, and every message is capped in size.
  */
 export const DEFAULT_MAX_MESSAGE_CHARS = 4096;
-const KPL_MAGIC = [0xf3, 0x89, 0x9a, 0xc2];
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function toSampleMessage(data: Uint8Array, maxChars = DEFAULT_MAX_MESSAGE_CHARS): string {
-  if (isKplAggregated(data))
-    return capped(
-      `<KPL-aggregated record, ${data.length} bytes> base64:${toBase64(data)}`,
-      maxChars,
-      data.length,
-    );
   const text = decodeText(data);
   if (text !== undefined) return capped(text, maxChars, data.length);
-  return capped(`<binary record, ${data.length} bytes> base64:${toBase64(data)}`, maxChars, data.length);
+  return markedBinaryMessage('binary record', data, maxChars);
+}
+
+/** `<what, N bytes> base64:...`, capped: bytes that are not text, said to be what they are. */
+export function markedBinaryMessage(
+  what: string,
+  data: Uint8Array,
+  maxChars = DEFAULT_MAX_MESSAGE_CHARS,
+): string {
+  // Only as much base64 as the message can show is encoded.
+  const shown = data.subarray(0, Math.ceil((maxChars * 3) / 4));
+  return capped(`<${what}, ${data.length} bytes> base64:${toBase64(shown)}`, maxChars, data.length);
 }
 
 /** UTF-8 text without control characters other than tab, newline and carriage return. */
-function decodeText(data: Uint8Array): string | undefined {
+export function decodeText(data: Uint8Array): string | undefined {
   let text: string;
   try {
     text = utf8.decode(data);
@@ -31,15 +35,11 @@ function decodeText(data: Uint8Array): string | undefined {
   return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text) ? undefined : text;
 }
 
-function isKplAggregated(data: Uint8Array): boolean {
-  return data.length > KPL_MAGIC.length + 16 && KPL_MAGIC.every((byte, i) => data[i] === byte);
-}
-
 function toBase64(data: Uint8Array): string {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
 }
 
-function capped(message: string, maxChars: number, totalBytes: number): string {
+export function capped(message: string, maxChars: number, totalBytes: number): string {
   if (message.length <= maxChars) return message;
   const suffix = ` …<truncated, ${totalBytes} bytes in all>`;
   // Do not cut a surrogate pair in half: the result must stay valid UTF-16/JSON.

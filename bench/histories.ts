@@ -35,6 +35,11 @@ export interface HistoryFigures {
    */
   steps: Record<string, { count: number; meanScheduleToStartMs: number; meanRunMs: number }>;
   /**
+   * Message schema inference per stream (the topic steps' `sample.inferenceMs`, from their
+   * results): parsing the sampled records and building the schema, on the worker.
+   */
+  inference?: { streams: number; meanMs: number; maxMs: number; totalMs: number };
+  /**
    * Where the wall time went: from the run's start to the first describe step's start, the
    * describe steps (first start to last completion, with their rate), and from there to the
    * run's end (the last streams' other steps, and the sweep).
@@ -85,6 +90,7 @@ export async function measureHistories(
   let firstDescribe = Infinity;
   let lastDescribe = 0;
   let describes = 0;
+  const inferenceMs: number[] = [];
   for (const { workflowId, runId } of executions) {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events = history.events ?? [];
@@ -121,6 +127,8 @@ export async function measureHistories(
           sums.waitMs += waitMs;
           sums.runMs += runMs;
           stepSums.set(type, sums);
+          const inferred = type === 'upsertTopic' ? inferenceMsOf(event) : undefined;
+          if (inferred !== undefined) inferenceMs.push(inferred);
           if (type === 'describeStream') {
             firstDescribe = Math.min(firstDescribe, ms(started));
             if (event.activityTaskCompletedEventAttributes) {
@@ -160,6 +168,15 @@ export async function measureHistories(
     step.startedMs -= runStart;
     step.closedMs -= runStart;
   }
+  if (inferenceMs.length > 0) {
+    const totalMs = inferenceMs.reduce((sum, value) => sum + value, 0);
+    figures.inference = {
+      streams: inferenceMs.length,
+      meanMs: +(totalMs / inferenceMs.length).toFixed(3),
+      maxMs: Math.max(...inferenceMs),
+      totalMs: Math.round(totalMs),
+    };
+  }
   if (describes > 0 && runEnd > 0) {
     figures.timeline = {
       beforeDescribeMs: firstDescribe - runStart,
@@ -169,4 +186,18 @@ export async function measureHistories(
     };
   }
   return figures;
+}
+
+/** The inference time a completed topic step reports in its result (JSON payload). */
+function inferenceMsOf(event: HistoryEvent): number | undefined {
+  const payload = event.activityTaskCompletedEventAttributes?.result?.payloads?.[0]?.data;
+  if (!payload) return undefined;
+  try {
+    const result = JSON.parse(Buffer.from(payload).toString('utf8')) as {
+      sample?: { inferenceMs?: unknown };
+    };
+    return typeof result.sample?.inferenceMs === 'number' ? result.sample.inferenceMs : undefined;
+  } catch {
+    return undefined;
+  }
 }

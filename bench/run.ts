@@ -639,6 +639,12 @@ function printFigures(f: {
         .map(([type, step]) => `${type} ${step.count}, ${step.meanScheduleToStartMs} / ${step.meanRunMs} ms`)
         .join('; '),
     ],
+    [
+      'schema inference per stream (mean / max)',
+      h.inference
+        ? `${h.inference.meanMs} ms / ${h.inference.maxMs} ms over ${h.inference.streams} streams (${h.inference.totalMs} ms in all)`
+        : 'n/a (no sample data)',
+    ],
     ['workflow tasks (count / sum)', `${h.workflowTasks} / ${(h.workflowTaskMs / 1000).toFixed(1)} s`],
     [
       'timeline: before / describes / after',

@@ -24,6 +24,19 @@ function positiveInteger(value: string): number {
   return parsed;
 }
 
+/** The run options that read stream tags, for the commands that build a run input. */
+function tagOptions(command: Command): Command {
+  return command
+    .option(
+      '--stream-tags',
+      "read each stream's tags into its topic (ListTagsForStream: 5 per second per account, the run's pace)",
+    )
+    .option(
+      '--owner-tag-key <key>',
+      "set a topic's owner from this tag: an OpenMetadata user or team (implies --stream-tags)",
+    );
+}
+
 /** What --address means for a command: where it runs without one, or that it needs one. */
 type AddressUse = 'local-without' | 'required';
 
@@ -62,12 +75,14 @@ export function buildProgram(): Command {
       '\nExit codes: 0 done; 1 the run failed or did not meet its threshold (or the command could not do its work); 2 the invocation or the config is wrong; 130 interrupted (Ctrl-C).',
     );
 
-  temporalOptions(
-    program
-      .command('ingest')
-      .description('validate the config, then run one ingestion and print its summary')
-      .requiredOption('-c, --config <file>', 'the YAML you give `metadata ingest -c`'),
-    'local-without',
+  tagOptions(
+    temporalOptions(
+      program
+        .command('ingest')
+        .description('validate the config, then run one ingestion and print its summary')
+        .requiredOption('-c, --config <file>', 'the YAML you give `metadata ingest -c`'),
+      'local-without',
+    ),
   )
     .option('--dry-run', 'compute everything, write nothing to OpenMetadata, print what would be written')
     .option('--sample-size <n>', 'most sample messages per topic (default 50)', wholeNumber)
@@ -108,8 +123,7 @@ export function buildProgram(): Command {
     await validateCommand(options);
   });
 
-  program
-    .command('input')
+  tagOptions(program.command('input'))
     .description('print the workflow input `ingest` would send (for `temporal workflow start --input-file`)')
     .requiredOption('-c, --config <file>', 'the YAML you give `metadata ingest -c`')
     .option('--dry-run', 'make it a dry run')

@@ -1,5 +1,3 @@
-import type { StreamFacts } from './stream-facts.js';
-
 /**
  * Where the next batch of a stream listing starts: after the last name the previous batch
  * consumed. Not a NextToken: tokens expire (ExpiredNextTokenException), and the next batch may
@@ -47,23 +45,29 @@ export interface TopicUpsertResult {
   outcome: 'created' | 'updated' | 'unchanged' | 'skipped';
   changedFields: string[];
   reason?: string;
-  /** The digest of the sample data the stored topic records (topicConfig.sampleDataMd5). */
-  sampleDigest?: string;
+  /** The sample read with the topic, in runs with generateSampleData. */
+  sample?: SampleDataResult;
+  /**
+   * Optional parts that failed without failing the stream: a permission missing (each names
+   * the IAM action), a registry lookup, the sample data write (`sinkError`).
+   */
+  warnings?: TopicWarning[];
+  /** In a dry run, when the message schema would be written: its fields on one line. */
+  schemaPreview?: string;
 }
 
-/**
- * The topic whose sample data a step stores: the digest it records, compared with the new
- * sample's, and what its topic is made of, to record the new digest.
- */
-export interface SampleTarget {
-  serviceFqn: string;
-  facts: StreamFacts;
-  storedDigest?: string;
+export interface TopicWarning {
+  step: 'upsertTopic' | 'sampleData';
+  message: string;
+  /** A write to OpenMetadata failed (counted as a sink error, as metadata ingest does). */
+  sinkError?: boolean;
 }
 
 export interface SampleDataResult {
   messages: number;
   written: boolean;
+  /** Time spent inferring the message schema from the sample (ms); what the benchmark reports. */
+  inferenceMs?: number;
 }
 
 export interface SweepResult {

@@ -30,6 +30,16 @@ export interface IngestionRunOptions {
   batchSize?: number;
   /** Batches processed at once. Default 2. */
   batchConcurrency?: number;
+  /**
+   * Read each stream's tags (ListTagsForStream) into its topic's topicConfig. Default false:
+   * the call's quota, 5 per second per account, becomes the run's pace (1,000 streams: 200 s).
+   */
+  streamTags?: boolean;
+  /**
+   * A tag key whose value names the topic's owner, an OpenMetadata user or team (a topic
+   * that has an owner keeps it). Reads tags, as `streamTags`. Default '' (none).
+   */
+  ownerTagKey?: string;
 }
 
 export type NormalizedRunOptions = Required<IngestionRunOptions>;
@@ -40,6 +50,8 @@ export const DEFAULT_RUN_OPTIONS: NormalizedRunOptions = {
   streamConcurrency: 20,
   batchSize: 200,
   batchConcurrency: 2,
+  streamTags: false,
+  ownerTagKey: '',
 };
 
 /** Bounds that keep history, payloads and OpenMetadata requests within their limits. */

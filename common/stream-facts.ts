@@ -17,3 +17,12 @@ export interface StreamFacts {
   /** The stream's record size limit, when Kinesis reports one. */
   maxRecordSizeInKiB?: number;
 }
+
+/** An enhanced fan-out consumer of a stream, as the topic's config lists it. */
+export interface StreamConsumer {
+  name: string;
+  /** CREATING | DELETING | ACTIVE */
+  status: string;
+  /** ISO-8601. */
+  creationTime: string;
+}

@@ -1,4 +1,5 @@
-import type { StreamFacts } from './stream-facts.js';
+import { sameMessageSchema, type MessageSchema } from './message-schema/index.js';
+import type { StreamConsumer, StreamFacts } from './stream-facts.js';
 
 /** CreateTopic (OpenMetadata 1.3) as this product sends it: only the fields it owns. */
 export interface CreateTopicRequest {
@@ -8,7 +9,9 @@ export interface CreateTopicRequest {
   retentionTime: number;
   maximumMessageSize: number;
   sourceUrl: string;
-  topicConfig: Record<string, string | number>;
+  topicConfig: Record<string, unknown>;
+  /** Only when this run knows it: a PUT without it leaves the stored schema as it is. */
+  messageSchema?: MessageSchema;
   /** OpenMetadata's hash of the rest of the request (see activities/openmetadata/topic-request.ts). */
   sourceHash?: string;
 }
@@ -20,6 +23,7 @@ export const OWNED_TOPIC_FIELDS = [
   'maximumMessageSize',
   'sourceUrl',
   'topicConfig',
+  'messageSchema',
 ] as const satisfies ReadonlyArray<keyof CreateTopicRequest>;
 
 /**
@@ -28,6 +32,19 @@ export const OWNED_TOPIC_FIELDS = [
  * without reading the stored one.
  */
 export const SAMPLE_DIGEST_KEY = 'sampleDataMd5';
+
+/** What the topic step learns besides the stream's description; absent: not known this run. */
+export interface TopicDetails {
+  messageSchema?: MessageSchema;
+  /** ListStreamConsumers. */
+  consumers?: StreamConsumer[];
+  /** ListTagsForStream. */
+  tags?: Record<string, string>;
+}
+
+/** topicConfig keys filled from optional calls: when a call fails, the stored value is kept. */
+export const CONSUMERS_CONFIG_KEY = 'enhancedFanOutConsumers';
+export const TAGS_CONFIG_KEY = 'streamTags';
 
 /** Kinesis's classic record size limit (1 MB), the value the official connector sends. */
 export const DEFAULT_MAXIMUM_MESSAGE_SIZE = 1_000_000;
@@ -47,6 +64,7 @@ export function toCreateTopicRequest(
   facts: StreamFacts,
   serviceFqn: string,
   region: string,
+  details: TopicDetails = {},
 ): CreateTopicRequest {
   if (facts.openShardCount < 1) {
     throw new UnmappableStreamError(
@@ -56,7 +74,7 @@ export function toCreateTopicRequest(
   // AWS reports MaxRecordSizeInKiB 1024 for streams with the classic limit: only a limit above
   // 1 MiB (a stream configured for larger records) replaces the 1,000,000 OpenMetadata shows.
   const recordLimitBytes = (facts.maxRecordSizeInKiB ?? 0) * 1024;
-  const topicConfig: Record<string, string | number> = {
+  const topicConfig: Record<string, unknown> = {
     streamArn: facts.arn,
     streamMode: facts.mode ?? 'PROVISIONED',
     encryptionType: facts.encryptionType ?? 'NONE',
@@ -64,6 +82,8 @@ export function toCreateTopicRequest(
     streamCreationTimestamp: facts.createdAt,
   };
   if (facts.consumerCount !== undefined) topicConfig.consumerCount = facts.consumerCount;
+  if (details.consumers?.length) topicConfig[CONSUMERS_CONFIG_KEY] = details.consumers;
+  if (details.tags && Object.keys(details.tags).length > 0) topicConfig[TAGS_CONFIG_KEY] = details.tags;
   return {
     name: facts.name,
     service: serviceFqn,
@@ -72,7 +92,21 @@ export function toCreateTopicRequest(
     maximumMessageSize: recordLimitBytes > 1024 * 1024 ? recordLimitBytes : DEFAULT_MAXIMUM_MESSAGE_SIZE,
     sourceUrl: kinesisConsoleUrl(region, facts.name),
     topicConfig,
+    ...(details.messageSchema ? { messageSchema: details.messageSchema } : {}),
   };
+}
+
+/**
+ * Copies the stored topic's values of these topicConfig keys into the request: what an
+ * optional call that failed this run would have refreshed stays as it was, not erased.
+ */
+export function keepStoredConfigValues(
+  request: CreateTopicRequest,
+  stored: Record<string, unknown> | undefined,
+  keys: readonly string[],
+): void {
+  const config = stored?.topicConfig as Record<string, unknown> | undefined;
+  for (const key of keys) if (config?.[key] !== undefined) request.topicConfig[key] = config[key];
 }
 
 export function kinesisConsoleUrl(region: string, streamName: string): string {
@@ -96,7 +130,14 @@ export function topicFqn(serviceName: string, topicName: string): string {
  * tags, owner set by users in OpenMetadata) are never compared and never overwritten.
  */
 export function changedTopicFields(request: CreateTopicRequest, stored: Record<string, unknown>): string[] {
-  return OWNED_TOPIC_FIELDS.filter((key) => !sameJson(request[key], stored[key]));
+  return OWNED_TOPIC_FIELDS.filter((key) => {
+    // A schema this run does not know (no sample, or not JSON) is not sent, so not compared.
+    if (key === 'messageSchema')
+      return (
+        request.messageSchema !== undefined && !sameMessageSchema(request.messageSchema, stored.messageSchema)
+      );
+    return !sameJson(request[key], stored[key]);
+  });
 }
 
 /** The parts of an FQN (`svc."orders.v1"` -> `svc`, `orders.v1`), quotes removed. */

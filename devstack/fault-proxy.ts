@@ -75,6 +75,8 @@ export const KINESIS_QUOTAS: QuotaRule[] = [
   { api: 'ListShards', perSecond: 1000, per: 'stream', error: 'LimitExceededException' },
   { api: 'GetShardIterator', perSecond: 5, per: 'shard', error: 'ProvisionedThroughputExceededException' },
   { api: 'GetRecords', perSecond: 5, per: 'shard', error: 'ProvisionedThroughputExceededException' },
+  { api: 'ListStreamConsumers', perSecond: 5, per: 'stream', error: 'LimitExceededException' },
+  { api: 'ListTagsForStream', perSecond: 5, per: 'account', error: 'LimitExceededException' },
 ];
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {

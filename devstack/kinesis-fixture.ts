@@ -5,8 +5,10 @@ import {
   DescribeStreamSummaryCommand,
   KinesisClient,
   ListShardsCommand,
+  AddTagsToStreamCommand,
   ListStreamsCommand,
   PutRecordsCommand,
+  RegisterStreamConsumerCommand,
   ResourceNotFoundException,
   SplitShardCommand,
 } from '@aws-sdk/client-kinesis';
@@ -98,15 +100,21 @@ export class KinesisFixture {
   async createStreams(
     names: readonly string[],
     shards: number,
-    options: { mode?: 'PROVISIONED' | 'ON_DEMAND'; concurrency?: number } = {},
+    options: { mode?: 'PROVISIONED' | 'ON_DEMAND'; concurrency?: number; maxRecordSizeInKiB?: number } = {},
   ): Promise<void> {
     const mode = options.mode ?? 'PROVISIONED';
+    const recordSize = options.maxRecordSizeInKiB ? { MaxRecordSizeInKiB: options.maxRecordSizeInKiB } : {};
     await forEachLimited(names, options.concurrency ?? DEFAULT_CONCURRENCY, async (name) => {
       await this.client.send(
         new CreateStreamCommand(
           mode === 'ON_DEMAND'
-            ? { StreamName: name, StreamModeDetails: { StreamMode: 'ON_DEMAND' } }
-            : { StreamName: name, ShardCount: shards, StreamModeDetails: { StreamMode: 'PROVISIONED' } },
+            ? { StreamName: name, StreamModeDetails: { StreamMode: 'ON_DEMAND' }, ...recordSize }
+            : {
+                StreamName: name,
+                ShardCount: shards,
+                StreamModeDetails: { StreamMode: 'PROVISIONED' },
+                ...recordSize,
+              },
         ),
       );
       await this.waitForStatus(name, 'ACTIVE');
@@ -183,6 +191,20 @@ export class KinesisFixture {
       (shard) => shard.ParentShardId === parent.ShardId,
     );
     return { parentShardId: parent.ShardId, childShardIds: children.map((shard) => shard.ShardId ?? '') };
+  }
+
+  /** Registers enhanced fan-out consumers of the stream; returns their names in order. */
+  async registerConsumers(stream: string, names: readonly string[]): Promise<string[]> {
+    const arn = (await this.client.send(new DescribeStreamSummaryCommand({ StreamName: stream })))
+      .StreamDescriptionSummary?.StreamARN;
+    for (const name of names) {
+      await this.client.send(new RegisterStreamConsumerCommand({ StreamARN: arn, ConsumerName: name }));
+    }
+    return [...names];
+  }
+
+  async addTags(stream: string, tags: Record<string, string>): Promise<void> {
+    await this.client.send(new AddTagsToStreamCommand({ StreamName: stream, Tags: tags }));
   }
 
   /** Deletes the stream (and its consumers) and waits until it is gone. */

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { startFaultProxy, type FaultProxy } from '../devstack/fault-proxy.js';
+import { glueFramedRecord, kplAggregatedRecord } from '../devstack/record-encoders.js';
 import {
   getOpenMetadata,
   isolatedKinesis,
@@ -12,7 +13,7 @@ import {
 
 const LONG_NAME = `${'s'.repeat(120)}.dots.v1`; // 128 characters, Kinesis's limit
 
-/** A KPL-aggregated record: the magic number, a protobuf AggregatedRecord, an MD5 (not checked here). */
+/** A KPL-aggregated record whose MD5 (zeros) does not match: an ordinary binary record. */
 const KPL_RECORD = new Uint8Array([
   0xf3,
   0x89,
@@ -114,8 +115,60 @@ describe('bad input: data', function () {
     expect(odd[0])
       .to.have.length(4096)
       .and.match(/^a+ …<truncated, 1048512 bytes in all>$/);
-    expect(odd[1]).to.match(/^<KPL-aggregated record, 30 bytes> base64:84mawg/);
+    expect(odd[1]).to.match(/^<binary record, 30 bytes> base64:84mawg/);
     expect(odd[2]).to.equal('<binary record, 3 bytes> base64://4A');
     expect(odd[3]).to.equal('tail');
+  });
+
+  it('records built to hurt (5,000 deep, 20,000 keys, mixed types, cut-short KPL and Glue frames): sampled, schema bounded, nothing fails', async () => {
+    const om = await getOpenMetadata();
+    const kinesis = await isolatedKinesis();
+    await kinesis.fixture.createStreams(['shapes.hostile'], 1);
+    const kpl = kplAggregatedRecord(['{"k":1}', '{"k":2}']);
+    const glue = glueFramedRecord(
+      '0f0e0d0c-0b0a-0908-0706-050403020100',
+      new TextEncoder().encode('{"x":1}'),
+      {
+        compress: true,
+      },
+    );
+    const records = [
+      `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`,
+      JSON.stringify(Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`key${i}`, i]))),
+      '{"v":1,"w":[1,"two",{"three":3}]}',
+      '{"v":"one","w":null}',
+      '{"v":{"nested":true}}',
+      kpl.subarray(0, kpl.length - 3),
+      glue.subarray(0, glue.length - 4),
+    ];
+    await kinesis.fixture.putRecords('shapes.hostile', records, 'one-shard');
+    kinesis.fixture.close();
+    const serviceName = uniqueName('hostile');
+    const config = testConfigDocument({
+      serviceName,
+      accessKeyId: kinesis.accessKeyId,
+      kinesisEndpoint: kinesis.endpoint,
+      openMetadataUrl: om.url,
+      generateSampleData: true,
+    });
+
+    const { summary } = await runIngestion(worker, config);
+
+    expect(summary).to.include({ created: 1, failed: 0, sampleMessages: records.length });
+    const topic = om.topicByFqn(`${serviceName}."shapes.hostile"`);
+    const messages = topic?.sampleData?.messages ?? [];
+    expect(messages[5]).to.match(/^<binary record, \d+ bytes> base64:84mawg/);
+    expect(messages[6]).to.match(
+      /^<Glue Schema Registry record, schema version 0f0e0d0c-0b0a-0908-0706-050403020100, compressed payload that does not inflate/,
+    );
+    const schema = topic?.messageSchema as {
+      schemaText: string;
+      schemaFields: Array<{ name: string; dataType: string }>;
+    };
+    const description = String((JSON.parse(schema.schemaText) as { description?: unknown }).description);
+    expect(description).to.include('nesting deeper than 10 levels');
+    expect(description).to.include('Objects with more than 500 keys are described as maps');
+    expect(schema.schemaText.length).to.be.below(100_000);
+    expect(schema.schemaFields.find((f) => f.name === 'v')?.dataType).to.equal('UNION');
   });
 });

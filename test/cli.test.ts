@@ -223,6 +223,13 @@ workflowConfig:
       .to.include('"awsSecretAccessKey": "${CLI_TEST_AWS_SECRET}"')
       .and.not.include('resolved-by-the-worker');
     const inputFile = writeConfig('run.json', printed.stdout);
+    const withTags = await runCli(['input', '-c', file, '--owner-tag-key', 'owner', '--stream-tags'], {
+      CLI_TEST_AWS_SECRET: 'x',
+    });
+    expect((JSON.parse(withTags.stdout) as { options?: unknown }).options).to.deep.equal({
+      streamTags: true,
+      ownerTagKey: 'owner',
+    });
 
     const worker = await startTestWorker({ env: { CLI_TEST_AWS_SECRET: 'resolved-by-the-worker' } });
     try {

@@ -3,6 +3,7 @@ import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import {
   CallPacer,
   effectiveRates,
+  GLUE_ACCOUNT_QUOTAS,
   InvalidRateLimitError,
   QuotaShare,
 } from '../activities/aws/rate-limits.js';
@@ -15,12 +16,22 @@ describe('AWS call pacing', function () {
   this.timeout(30_000);
 
   it('defaults to the per-account quotas and splits them between workers', () => {
-    expect(effectiveRates()).to.deep.equal({ ListStreams: 5, DescribeStreamSummary: 20 });
-    expect(effectiveRates({ share: 0.5 })).to.deep.equal({ ListStreams: 2.5, DescribeStreamSummary: 10 });
+    expect(effectiveRates()).to.deep.equal({
+      ListStreams: 5,
+      DescribeStreamSummary: 20,
+      ListTagsForStream: 5,
+    });
+    expect(effectiveRates({ share: 0.5 })).to.deep.equal({
+      ListStreams: 2.5,
+      DescribeStreamSummary: 10,
+      ListTagsForStream: 2.5,
+    });
     expect(effectiveRates({ perSecond: { ListStreams: 0, GetRecords: 5 } })).to.deep.equal({
       DescribeStreamSummary: 20,
+      ListTagsForStream: 5,
       GetRecords: 5,
     });
+    expect(effectiveRates({ share: 0.5 }, GLUE_ACCOUNT_QUOTAS)).to.deep.equal({ GetSchemaVersion: 5 });
     expect(() => effectiveRates({ share: 0 })).to.throw(InvalidRateLimitError);
   });
 

@@ -309,4 +309,20 @@ describe('normalizeRunOptions', () => {
       'options.batchSize: Expected an integer from 1 to 300',
     );
   });
+
+  it('reads tags only when asked: an owner tag key asks for them, and must be a tag key', () => {
+    expect(normalizeRunOptions(undefined)).to.deep.include({ streamTags: false, ownerTagKey: '' });
+    expect(normalizeRunOptions({ streamTags: true })).to.deep.include({ streamTags: true, ownerTagKey: '' });
+    expect(normalizeRunOptions({ ownerTagKey: 'team:owner' })).to.deep.include({
+      streamTags: true,
+      ownerTagKey: 'team:owner',
+    });
+    expect(() => normalizeRunOptions({ streamTags: 'yes' } as never)).to.throw(
+      'options.streamTags: Expected boolean',
+    );
+    expect(() => normalizeRunOptions({ ownerTagKey: 'bad\nkey' })).to.throw(
+      'options.ownerTagKey: Expected an AWS tag key (up to 128 letters, digits, spaces and _.:/=+-@), or an empty string for none',
+    );
+    expect(() => normalizeRunOptions({ ownerTagKey: 'k'.repeat(129) })).to.throw(/options.ownerTagKey/);
+  });
 });

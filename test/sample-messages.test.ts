@@ -18,11 +18,6 @@ describe('toSampleMessage', () => {
     expect(toSampleMessage(bytes('bell\u0007'))).to.equal('<binary record, 5 bytes> base64:YmVsbAc=');
   });
 
-  it('recognises KPL-aggregated records by their magic number', () => {
-    const record = new Uint8Array([0xf3, 0x89, 0x9a, 0xc2, ...new Array<number>(20).fill(7)]);
-    expect(toSampleMessage(record)).to.match(/^<KPL-aggregated record, 24 bytes> base64:84mawg/);
-  });
-
   it('returns an empty string for an empty record', () => {
     expect(toSampleMessage(new Uint8Array())).to.equal('');
   });

@@ -5,6 +5,7 @@ import { sampleDigestOf, sourceHashOf, topicRequestOf } from '../activities/open
 import {
   changedTopicFields,
   splitFqn,
+  keepStoredConfigValues,
   toCreateTopicRequest,
   topicFqn,
   UnmappableStreamError,
@@ -50,6 +51,27 @@ describe('toCreateTopicRequest', () => {
     expect(
       toCreateTopicRequest({ ...facts, maxRecordSizeInKiB: 512 }, 'svc', 'eu-west-1').maximumMessageSize,
     ).to.equal(1_000_000);
+  });
+
+  it('adds what the topic step learnt: consumers, tags, the message schema; nothing of what it did not', () => {
+    const messageSchema = { schemaText: '{}', schemaType: 'JSON' as const, schemaFields: [] };
+    const consumers = [{ name: 'app', status: 'ACTIVE', creationTime: '2024-01-02T03:04:05.000Z' }];
+    const request = toCreateTopicRequest(facts, 'svc', 'eu-west-1', {
+      messageSchema,
+      consumers,
+      tags: { team: 'a' },
+    });
+    expect(request.messageSchema).to.equal(messageSchema);
+    expect(request.topicConfig).to.deep.include({
+      enhancedFanOutConsumers: consumers,
+      streamTags: { team: 'a' },
+    });
+    const bare = toCreateTopicRequest(facts, 'svc', 'eu-west-1', { consumers: [], tags: {} });
+    expect(bare).to.not.have.property('messageSchema');
+    expect(bare.topicConfig).to.not.have.any.keys('enhancedFanOutConsumers', 'streamTags');
+    keepStoredConfigValues(bare, { topicConfig: { streamTags: { kept: 'yes' }, other: 1 } }, ['streamTags']);
+    expect(bare.topicConfig).to.deep.include({ streamTags: { kept: 'yes' } });
+    expect(bare.topicConfig).to.not.have.property('other');
   });
 
   it('refuses a stream without open shards instead of sending partitions 0', () => {

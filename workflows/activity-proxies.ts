@@ -62,6 +62,7 @@ export function describeStepFor(runTaskQueue: string) {
   }).describeStream;
 }
 
+/** The topic step when it reads the stream's records too (generateSampleData): reading shards takes longer. */
 export const samplingStep = proxyActivities<IngestionActivities>({
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '20s',

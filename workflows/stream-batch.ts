@@ -1,5 +1,4 @@
 import { isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { SampleTarget } from '../common/activity-results.js';
 import { RUN_FATAL_FAILURE_TYPES, FailureType } from '../common/failure-types.js';
 import type { RunContext } from '../common/run-context.js';
 import {
@@ -71,11 +70,17 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
       ]);
       described += 1;
       step = 'upsertTopic';
-      const topic = await streamSteps.upsertTopic.executeWithOptions({ summary: `upsert topic ${name}` }, [
-        ctx,
-        serviceFqn,
-        facts,
-      ]);
+      // With sample data, the topic step also reads the stream's records (for the message
+      // schema): it runs with the sampling step's longer timeouts.
+      const topicStep = ctx.config.generateSampleData ? samplingStep : streamSteps;
+      const topic = await topicStep.upsertTopic.executeWithOptions(
+        {
+          summary: ctx.config.generateSampleData
+            ? `sample stream ${name}, upsert topic ${name}`
+            : `upsert topic ${name}`,
+        },
+        [ctx, serviceFqn, facts],
+      );
       if (topic.outcome === 'skipped') {
         result.skipped += 1;
         countStream(ctx.config.serviceName, 'skipped');
@@ -84,14 +89,20 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
       }
       result[topic.outcome] += 1;
       countStream(ctx.config.serviceName, topic.outcome);
+      result.sampleMessages += topic.sample?.messages ?? 0;
+      countSampleMessages(ctx.config.serviceName, topic.sample?.messages ?? 0);
+      for (const warning of topic.warnings ?? []) {
+        // A failed write to OpenMetadata is the sink failing, as metadata ingest counts it.
+        if (warning.sinkError) result.sinkErrors += 1;
+        warn(result, { stream: name, step: warning.step, message: warning.message });
+      }
       if (ctx.options.dryRun && topic.outcome !== 'unchanged') {
         const fields = topic.changedFields.length ? ` (${topic.changedFields.join(', ')})` : '';
-        plan(result, `${topic.outcome === 'created' ? 'create' : 'update'} topic ${name}${fields}`);
+        const schema = topic.schemaPreview ? `: ${topic.schemaPreview}` : '';
+        plan(result, `${topic.outcome === 'created' ? 'create' : 'update'} topic ${name}${fields}${schema}`);
       }
-      if (ctx.config.generateSampleData) {
-        const target: SampleTarget = { serviceFqn, facts, storedDigest: topic.sampleDigest };
-        await sampleStream(name, topic.topicId, topic.outcome === 'created', target);
-      }
+      if (ctx.options.dryRun && topic.sample?.written)
+        plan(result, `store ${topic.sample.messages} sample messages for topic ${name}`);
     } catch (error) {
       if (isCancellation(error)) throw error;
       const failure = failureInfo(error);
@@ -110,32 +121,6 @@ export async function kinesisStreamBatch(input: StreamBatchInput): Promise<Batch
         stopRun(step, failure);
       }
       failStream(name, step, failure);
-    }
-  };
-
-  /** Sample data is an extra: the topic stays ingested when sampling fails or is denied. */
-  const sampleStream = async (
-    name: string,
-    topicId: string | undefined,
-    topicIsNew: boolean,
-    target: SampleTarget,
-  ): Promise<void> => {
-    try {
-      const sample = await samplingStep.ingestSampleData.executeWithOptions(
-        { summary: `sample stream ${name}` },
-        [ctx, name, topicId, topicIsNew, target],
-      );
-      result.sampleMessages += sample.messages;
-      countSampleMessages(ctx.config.serviceName, sample.messages);
-      if (ctx.options.dryRun && sample.written)
-        plan(result, `store ${sample.messages} sample messages for topic ${name}`);
-    } catch (error) {
-      if (isCancellation(error)) throw error;
-      const failure = failureInfo(error);
-      if (RUN_FATAL_FAILURE_TYPES.has(failure.type)) return stopRun('sampleData', failure);
-      // A failed write to OpenMetadata is the sink failing, as metadata ingest counts it.
-      if (failure.type.startsWith('OpenMetadata')) result.sinkErrors += 1;
-      warn(result, { stream: name, step: 'sampleData', message: failure.message });
     }
   };
 

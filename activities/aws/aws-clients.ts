@@ -1,6 +1,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { createHash } from 'node:crypto';
+import { GlueClient } from '@aws-sdk/client-glue';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -10,7 +11,7 @@ import type { AwsConfig } from '../../common/config/index.js';
 import { resolveAwsCredentials, type SecretSources } from '../secrets.js';
 import { destroyGuardedAgents, guardedAgents } from '../network/guarded-agents.js';
 import type { ActivityMetrics } from '../metrics.js';
-import { countThrottles, paceKinesisCalls, type AwsRateLimitOptions } from './rate-limits.js';
+import { countThrottles, GLUE_ACCOUNT_QUOTAS, paceCalls, type AwsRateLimitOptions } from './rate-limits.js';
 
 /** What the AWS clients of a worker report (the first caller's, for the clients it builds). */
 export type AwsCallMetrics = Partial<Pick<ActivityMetrics, 'awsThrottled' | 'pacerWaited'>>;
@@ -20,6 +21,8 @@ export interface AwsClients {
   kinesis: KinesisClient;
   /** STS with the same (possibly assumed) identity, for GetCallerIdentity. */
   sts: STSClient;
+  /** The Glue Schema Registry, for the schemas of records its serializers wrote. */
+  glue: GlueClient;
   /** The resolved secret values, so that error messages can be scrubbed of them. */
   secrets: readonly string[];
   assumedRole: boolean;
@@ -35,6 +38,11 @@ export interface AwsClientOptions {
    * honours AWS_ENDPOINT_URL_STS, then the regional endpoint.
    */
   stsEndpoint?: string;
+  /**
+   * Glue endpoint override (the Glue Schema Registry). Without it the SDK honours
+   * AWS_ENDPOINT_URL_GLUE, then the regional endpoint.
+   */
+  glueEndpoint?: string;
   /**
    * Pacing of the per-account Kinesis calls (default: AWS's quotas, all of them for this
    * worker). With N workers on one account, give each `share: 1 / N`; `false` turns it off.
@@ -124,13 +132,23 @@ export function awsClientsFor(
       maxAttempts: 3,
       ...(options.stsEndpoint ? { endpoint: options.stsEndpoint } : {}),
     }),
+    glue: new GlueClient({
+      region: aws.awsRegion,
+      credentials,
+      requestHandler,
+      maxAttempts: 3,
+      ...(options.glueEndpoint ? { endpoint: options.glueEndpoint } : {}),
+    }),
     secrets: [secretAccessKey, sessionToken].filter((s): s is string => !!s),
     assumedRole: !!aws.assumeRoleArn,
   };
   countThrottles(clients.kinesis, metrics.awsThrottled);
   countThrottles(clients.sts, metrics.awsThrottled);
-  if (options.rateLimits !== false)
-    paceKinesisCalls(clients.kinesis, options.rateLimits, metrics.pacerWaited);
+  countThrottles(clients.glue, metrics.awsThrottled);
+  if (options.rateLimits !== false) {
+    paceCalls(clients.kinesis, options.rateLimits, undefined, metrics.pacerWaited);
+    paceCalls(clients.glue, options.rateLimits, GLUE_ACCOUNT_QUOTAS, metrics.pacerWaited);
+  }
   if (cache.size >= MAX_CACHED) {
     // Dropped from the cache, not destroyed: an activity still running may be using it; its
     // idle sockets close on their own (keep-alive timeout).
@@ -161,6 +179,7 @@ export function destroyAwsClients(): void {
   for (const clients of cache.values()) {
     clients.kinesis.destroy();
     clients.sts.destroy();
+    clients.glue.destroy();
   }
   cache.clear();
 }

@@ -32,6 +32,14 @@ const TRANSIENT_ERRORS = new Set([
   'ExpiredIteratorException',
 ]);
 const ACCESS_DENIED_ERRORS = new Set(['AccessDeniedException', 'AccessDenied', 'KMSAccessDeniedException']);
+/** GetRecords on a stream encrypted with a customer managed key fails with these without kms:Decrypt on it. */
+const KMS_KEY_ERRORS = new Set([
+  'KMSAccessDeniedException',
+  'KMSDisabledException',
+  'KMSInvalidStateException',
+  'KMSNotFoundException',
+  'KMSOptInRequired',
+]);
 const NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -68,6 +76,8 @@ export function classifyAwsError(error: unknown, action: string, subject?: strin
   if (/sts:AssumeRole/.test(detail) && action !== 'sts:AssumeRole') {
     return classifyAwsError(error, 'sts:AssumeRole');
   }
+  if (KMS_KEY_ERRORS.has(name) && action !== 'kms:Decrypt')
+    return classifyAwsError(error, 'kms:Decrypt', subject);
   const what = subject ? `${action} on ${subject}` : action;
 
   if (THROTTLING_ERRORS.has(name) || status === 429) {

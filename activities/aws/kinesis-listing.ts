@@ -146,7 +146,6 @@ export async function describeStreamFacts(
   if (summary.StreamModeDetails?.StreamMode) facts.mode = summary.StreamModeDetails.StreamMode;
   if (summary.ConsumerCount !== undefined) facts.consumerCount = summary.ConsumerCount;
   if (summary.EncryptionType) facts.encryptionType = summary.EncryptionType;
-  const maxRecordSize = (summary as { MaxRecordSizeInKiB?: number }).MaxRecordSizeInKiB;
-  if (maxRecordSize !== undefined) facts.maxRecordSizeInKiB = maxRecordSize;
+  if (summary.MaxRecordSizeInKiB !== undefined) facts.maxRecordSizeInKiB = summary.MaxRecordSizeInKiB;
   return facts;
 }

@@ -1,17 +1,29 @@
-// Client-side pacing of the Kinesis calls whose AWS quota is per account. A crawl that fires
+// Client-side pacing of the AWS calls whose quota is per account. A crawl that fires
 // them as fast as its concurrency allows gets throttled (LimitExceededException), backs off,
 // and ends up slower than one that spaces its calls at the quota: pacing keeps every call
 // useful. Each worker paces its own calls; N workers of one account each take 1/N of the quota
 // (`share`), so that together they stay within it. The worker keeps its share up to date with
 // the number of workers it sees (worker/quota-share-watch.ts).
+import type { GlueClient } from '@aws-sdk/client-glue';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { THROTTLING_ERRORS } from './aws-errors.js';
 
-/** AWS's per-account quotas (calls per second) of the Kinesis calls the connector makes. */
+/**
+ * AWS's per-account quotas (calls per second) of the Kinesis calls the connector makes.
+ * ListTagsForStream is made only when a run reads tags; its quota is then the run's floor.
+ */
 export const AWS_ACCOUNT_QUOTAS: Readonly<Record<string, number>> = {
   ListStreams: 5,
   DescribeStreamSummary: 20,
+  ListTagsForStream: 5,
 };
+
+/**
+ * The pace of Glue Schema Registry lookups. AWS publishes no per-API quota for
+ * GetSchemaVersion: this is a conservative pace of our own (lookups are cached, so a run makes
+ * one per schema version it meets).
+ */
+export const GLUE_ACCOUNT_QUOTAS: Readonly<Record<string, number>> = { GetSchemaVersion: 10 };
 
 export interface AwsRateLimitOptions {
   /** Calls per second per API, over {@link AWS_ACCOUNT_QUOTAS}; 0 or Infinity: not paced. */
@@ -59,10 +71,13 @@ export class QuotaShare {
 }
 
 /** Calls per second per API that one worker paces at; an API missing here is not paced. */
-export function effectiveRates(options: AwsRateLimitOptions = {}): Record<string, number> {
+export function effectiveRates(
+  options: AwsRateLimitOptions = {},
+  quotas: Readonly<Record<string, number>> = AWS_ACCOUNT_QUOTAS,
+): Record<string, number> {
   const share = options.share instanceof QuotaShare ? options.share.value : checkedShare(options.share ?? 1);
   const rates: Record<string, number> = {};
-  for (const [api, perSecond] of Object.entries({ ...AWS_ACCOUNT_QUOTAS, ...options.perSecond })) {
+  for (const [api, perSecond] of Object.entries({ ...quotas, ...options.perSecond })) {
     if (perSecond > 0 && Number.isFinite(perSecond)) rates[api] = perSecond * share;
   }
   return rates;
@@ -143,22 +158,24 @@ const MIDDLEWARE_NAME = 'omKinesisAccountQuotaPacing';
 
 /**
  * Paces every attempt of the client's calls (retries included: the middleware runs after the
- * SDK's retry middleware) at the given rates. `onWait` is told how long each paced call waited.
+ * SDK's retry middleware) at the given rates: Kinesis's quotas, or Glue's pace. `onWait` is told
+ * how long each paced call waited.
  */
-export function paceKinesisCalls(
-  client: KinesisClient,
+export function paceCalls(
+  client: KinesisClient | GlueClient,
   options: AwsRateLimitOptions = {},
+  quotas: Readonly<Record<string, number>> = AWS_ACCOUNT_QUOTAS,
   onWait?: (operation: string, seconds: number) => void,
 ): void {
   const share = options.share instanceof QuotaShare ? options.share : new QuotaShare(options.share ?? 1);
   const pacers = new Map(
-    Object.entries(effectiveRates({ ...options, share: 1 })).map(([api, rate]) => [
+    Object.entries(effectiveRates({ ...options, share: 1 }, quotas)).map(([api, rate]) => [
       api,
       new CallPacer(() => rate * share.value),
     ]),
   );
   if (pacers.size === 0) return;
-  client.middlewareStack.add(
+  (client.middlewareStack as KinesisClient['middlewareStack']).add(
     (next, context) => async (args) => {
       const api = context.commandName?.replace(/Command$/, '');
       const pacer = api ? pacers.get(api) : undefined;

@@ -4,13 +4,16 @@ import {
   type KinesisClient,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import { toSampleMessage } from '../sample-messages.js';
 import { classifyAwsError } from './aws-errors.js';
 import { isOpenShard, listAllShards } from './kinesis-listing.js';
 
+/** Where the records read go: it says how many messages it still wants (none: reading stops). */
+export interface RecordSink {
+  readonly wanted: number;
+  add(data: Uint8Array): Promise<void>;
+}
+
 export interface SamplingLimits {
-  /** Messages wanted in all. */
-  maxMessages: number;
   /** Shards visited at most (a stream may have thousands). */
   maxShards?: number;
   /** GetRecords calls per shard at most: pages can be empty while data lies further on. */
@@ -21,29 +24,28 @@ export interface SamplingLimits {
 }
 
 /**
- * Reads up to `maxMessages` records from the start of the stream's retained data: closed
- * shards (parents of splits and merges, oldest data) first, then open ones, following
- * NextShardIterator until enough records, the shard's end, or the caught-up point.
+ * Reads records from the start of the stream's retained data into `sink` until it wants no
+ * more: closed shards (parents of splits and merges, oldest data) first, then open ones,
+ * following NextShardIterator until the sink is full, the shard's end, or the caught-up point.
  * `onProgress` is called between calls (activities heartbeat there).
  */
-export async function sampleStreamMessages(
+export async function sampleStreamRecords(
   kinesis: KinesisClient,
   streamName: string,
-  limits: SamplingLimits,
+  sink: RecordSink,
+  limits: SamplingLimits = {},
   onProgress: () => void = () => {},
-): Promise<string[]> {
-  const messages: string[] = [];
-  if (limits.maxMessages <= 0) return messages;
+): Promise<void> {
+  if (sink.wanted <= 0) return;
   const shards = orderForSampling(
     await listAllShards(kinesis, streamName, limits.shardPageSize),
     limits.maxShards ?? 50,
   );
   for (const shard of shards) {
-    if (messages.length >= limits.maxMessages) break;
+    if (sink.wanted <= 0) break;
     onProgress();
-    await readShard(kinesis, streamName, shard, messages, limits, onProgress);
+    await readShard(kinesis, streamName, shard, sink, limits, onProgress);
   }
-  return messages;
 }
 
 /**
@@ -62,7 +64,7 @@ async function readShard(
   kinesis: KinesisClient,
   streamName: string,
   shard: Shard,
-  messages: string[],
+  sink: RecordSink,
   limits: SamplingLimits,
   onProgress: () => void,
 ): Promise<void> {
@@ -83,19 +85,17 @@ async function readShard(
   }
   const maxCalls = limits.maxCallsPerShard ?? 20;
   const interval = limits.perShardIntervalMs ?? 200;
-  for (let call = 0; iterator && call < maxCalls && messages.length < limits.maxMessages; call++) {
+  for (let call = 0; iterator && call < maxCalls && sink.wanted > 0; call++) {
     if (call > 0) await sleep(interval);
     let page;
     try {
-      page = await kinesis.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: limits.maxMessages - messages.length }),
-      );
+      page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: sink.wanted }));
     } catch (error) {
       throw classifyAwsError(error, 'kinesis:GetRecords', `${streamName}/${shardId}`);
     }
     for (const record of page.Records ?? []) {
-      if (messages.length >= limits.maxMessages) break;
-      messages.push(toSampleMessage(record.Data ?? new Uint8Array()));
+      if (sink.wanted <= 0) break;
+      await sink.add(record.Data ?? new Uint8Array());
     }
     onProgress();
     // Caught up with the shard's tip: further pages stay empty until new data arrives. (An

@@ -145,6 +145,16 @@ export class OpenMetadataClient {
     return this.getOrUndefined(`topics/name/${encodeURIComponent(fqn)}`, searchParams);
   }
 
+  /** A user by name (`GET /v1/users/name/{name}`); undefined when there is none. */
+  async userByName(name: string): Promise<OpenMetadataEntity | undefined> {
+    return this.getOrUndefined(`users/name/${encodeURIComponent(name)}`);
+  }
+
+  /** A team by name (`GET /v1/teams/name/{name}`); undefined when there is none. */
+  async teamByName(name: string): Promise<OpenMetadataEntity | undefined> {
+    return this.getOrUndefined(`teams/name/${encodeURIComponent(name)}`);
+  }
+
   async putTopic(request: object): Promise<{ entity: OpenMetadataEntity; change: ChangeType }> {
     return this.put('topics', request, 'topic');
   }

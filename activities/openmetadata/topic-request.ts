@@ -5,6 +5,7 @@ import {
   SAMPLE_DIGEST_KEY,
   toCreateTopicRequest,
   type CreateTopicRequest,
+  type TopicDetails,
 } from '../../common/topic-mapping.js';
 import type { StoredTopicState } from './stored-topics.js';
 
@@ -17,10 +18,16 @@ export function topicRequestOf(
   serviceFqn: string,
   region: string,
   sampleDigest: string | undefined,
+  details: TopicDetails = {},
 ): CreateTopicRequest {
-  const request = toCreateTopicRequest(facts, serviceFqn, region);
+  const request = toCreateTopicRequest(facts, serviceFqn, region, details);
   if (sampleDigest !== undefined)
     request.topicConfig = { ...request.topicConfig, [SAMPLE_DIGEST_KEY]: sampleDigest };
+  return withSourceHash(request);
+}
+
+/** The request with its sourceHash, computed over everything else it sends. */
+export function withSourceHash<T extends object>(request: T): T & { sourceHash: string } {
   return { ...request, sourceHash: sourceHashOf(request) };
 }
 

@@ -19,6 +19,8 @@ export interface RunAccess {
 export interface WorkerEndpoints {
   /** The STS endpoint the worker was given (trusted: the operator set it). */
   stsEndpoint?: string;
+  /** The Glue Schema Registry endpoint the worker was given (likewise). */
+  glueEndpoint?: string;
 }
 
 // A region becomes part of a host name (kinesis.<region>.amazonaws.com): one DNS label at most,
@@ -81,6 +83,7 @@ export function authorizeRun(
     ? { origin: originOf(worker.stsEndpoint) ?? worker.stsEndpoint, aws: false }
     : awsDefault('sts', region, policy, listedHosts);
   if (worker.stsEndpoint) listedHosts.add(new URL(worker.stsEndpoint).hostname);
+  if (worker.glueEndpoint) listedHosts.add(new URL(worker.glueEndpoint).hostname);
 
   checkCredentials(config, policy, refusals);
 

@@ -58,6 +58,9 @@ export function createPrepareActivities({
   };
 }
 
+/** What AWS allows in a tag key (or nothing, for no owner tag). */
+const AWS_TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,128}$/u;
+
 /** Clamps run options to their bounds and fills defaults. */
 export function normalizeRunOptions(options: IngestionRunInput['options']): NormalizedRunOptions {
   const normalized: NormalizedRunOptions = { ...DEFAULT_RUN_OPTIONS };
@@ -70,10 +73,21 @@ export function normalizeRunOptions(options: IngestionRunInput['options']): Norm
       );
     }
   }
-  if (options.dryRun !== undefined) {
-    if (typeof options.dryRun !== 'boolean')
-      throw new InvalidRunInputError('options.dryRun: Expected boolean');
-    normalized.dryRun = options.dryRun;
+  for (const key of ['dryRun', 'streamTags'] as const) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw new InvalidRunInputError(`options.${key}: Expected boolean`);
+    normalized[key] = value;
+  }
+  if (options.ownerTagKey !== undefined) {
+    if (typeof options.ownerTagKey !== 'string' || !AWS_TAG_KEY.test(options.ownerTagKey)) {
+      throw new InvalidRunInputError(
+        'options.ownerTagKey: Expected an AWS tag key (up to 128 letters, digits, spaces and _.:/=+-@), or an empty string for none',
+      );
+    }
+    normalized.ownerTagKey = options.ownerTagKey;
+    // The owner comes from the tags: naming its key asks for them.
+    if (options.ownerTagKey !== '') normalized.streamTags = true;
   }
   for (const key of Object.keys(RUN_OPTION_LIMITS) as Array<keyof typeof RUN_OPTION_LIMITS>) {
     const value = options[key];

@@ -1,68 +1,288 @@
-import type { TopicUpsertResult } from '../../common/activity-results.js';
+import { activityInfo, heartbeat } from '@temporalio/activity';
+import type { SampleDataResult, TopicUpsertResult } from '../../common/activity-results.js';
+import { messageSchemaPreview } from '../../common/message-schema/index.js';
 import type { RunContext } from '../../common/run-context.js';
 import type { StreamFacts } from '../../common/stream-facts.js';
-import { changedTopicFields, topicFqn, UnmappableStreamError } from '../../common/topic-mapping.js';
-import { storedSampleDigest, topicRequestOf } from '../openmetadata/topic-request.js';
+import {
+  changedTopicFields,
+  CONSUMERS_CONFIG_KEY,
+  keepStoredConfigValues,
+  SAMPLE_DIGEST_KEY,
+  TAGS_CONFIG_KEY,
+  toCreateTopicRequest,
+  type CreateTopicRequest,
+  topicFqn,
+  UnmappableStreamError,
+} from '../../common/topic-mapping.js';
+import { lookUpSchemaVersion } from '../aws/glue-schema-registry.js';
+import { sampleStreamRecords } from '../aws/shard-sampling.js';
+import { listStreamConsumers, listStreamTags } from '../aws/stream-details.js';
+import { heartbeatAtMostEvery } from '../heartbeats.js';
+import type { OpenMetadataClient } from '../openmetadata/openmetadata-client.js';
+import { storedTopicState, type StoredTopicState } from '../openmetadata/stored-topics.js';
+import { sampleDigestOf, storedSampleDigest, withSourceHash } from '../openmetadata/topic-request.js';
+import {
+  hasOwner,
+  ownerNamed,
+  ownerReadField,
+  ownerRequestFields,
+  serverVersionOf,
+} from '../openmetadata/topic-owner.js';
+import { StreamSample, type StreamSampleResult } from '../records/stream-sample.js';
 import type { RunResources } from '../run-resources.js';
+import { OptionalParts } from './optional-parts.js';
+
+/** What an attempt of the topic step that wrote the topic tells the attempts after it. */
+interface EarlierAttempt {
+  outcome: 'created' | 'updated' | 'unchanged';
+  changedFields: string[];
+}
 
 export function createTopicActivities({
+  aws,
   openMetadata,
   storedTopics,
+  pageSizes,
   boundary,
-}: Pick<RunResources, 'openMetadata' | 'storedTopics' | 'boundary'>) {
+  redact,
+}: Pick<RunResources, 'aws' | 'openMetadata' | 'storedTopics' | 'pageSizes' | 'boundary' | 'redact'>) {
+  /** Reads the stream's sample: its messages, and its registered or inferred message schema. */
+  const readSample = async (
+    ctx: RunContext,
+    streamName: string,
+    progress: () => void,
+  ): Promise<StreamSampleResult> => {
+    const { kinesis, glue } = aws(ctx);
+    const sample = new StreamSample(ctx.options.sampleSize, (id) => lookUpSchemaVersion(glue, id));
+    await sampleStreamRecords(
+      kinesis,
+      streamName,
+      sample,
+      pageSizes.shards ? { shardPageSize: pageSizes.shards } : {},
+      progress,
+    );
+    return sample.result();
+  };
+
   return {
     /**
-     * Writes the stream's topic only when a field this product owns changed (or the topic is
-     * new, or was soft-deleted and its stream is back); fields users own are never sent. The
-     * stored topic comes from the run's index of the service's topics (pages of ~100), so an
-     * unchanged topic costs no request of its own: same sourceHash, or same fields, no write.
+     * The topic of one stream, written in one PUT with everything known of it: the described
+     * facts, and (each optional, see OptionalParts) the message schema of the sampled records,
+     * the enhanced fan-out consumers, the tags and the owner they name; then the sample data.
+     * Written only when a field this product owns changed (or the topic is new, or was
+     * soft-deleted and its stream is back); fields users own are never sent, and an owner is
+     * set only on a topic that has none. Reading the sample first, in this activity, keeps the
+     * schema (tens of KB) out of workflow history and costs one topic write, not two: the topic
+     * records its sample's digest, so that the next run tells an unchanged sample without
+     * reading it back. The stored topic comes from the run's index of the service's topics
+     * (pages of ~100): an unchanged topic costs no request of its own.
      */
     async upsertTopic(ctx: RunContext, serviceFqn: string, facts: StreamFacts): Promise<TopicUpsertResult> {
       return boundary(ctx, async () => {
-        const client = openMetadata(ctx);
-        let stored;
-        let request;
+        const region = ctx.config.aws.awsRegion;
         try {
-          const fqn = topicFqn(ctx.config.serviceName, facts.name);
-          stored = await storedTopics.stateOf(client, ctx.runId, serviceFqn, facts.name, fqn);
-          request = topicRequestOf(facts, serviceFqn, ctx.config.aws.awsRegion, storedSampleDigest(stored));
+          toCreateTopicRequest(facts, serviceFqn, region);
         } catch (error) {
           if (error instanceof UnmappableStreamError)
             return { outcome: 'skipped', changedFields: [], reason: error.message };
           throw error;
         }
-        const sampleDigest = storedSampleDigest(stored);
-        const unchanged = (fields: string[]) =>
-          stored !== undefined && (stored.sourceHash === request.sourceHash || fields.length === 0);
-        const changedFields = stored ? changedTopicFields(request, stored.fields) : [];
+        const parts = new OptionalParts((message) => redact(ctx, message));
+        // An earlier attempt that wrote the topic and then failed (writing the sample data, say)
+        // left what it did in its heartbeat: this attempt reports it, not "unchanged".
+        const earlier = activityInfo().heartbeatDetails as EarlierAttempt | undefined;
+        const progress = heartbeatAtMostEvery(1000, () => earlier);
+        const { kinesis } = aws(ctx);
+        const sample =
+          ctx.config.generateSampleData && ctx.options.sampleSize > 0
+            ? await parts.run('sample', 'sampleData', () => readSample(ctx, facts.name, progress))
+            : undefined;
+        for (const warning of sample?.warnings ?? []) parts.warn('sampleData', warning);
+        // Only a count of zero spares the call: an endpoint that does not report one may have consumers.
+        const consumers =
+          facts.consumerCount === 0
+            ? undefined
+            : await parts.run('consumers', 'upsertTopic', () => listStreamConsumers(kinesis, facts.arn));
+        const tags = ctx.options.streamTags
+          ? await parts.run('tags', 'upsertTopic', () => listStreamTags(kinesis, facts.name))
+          : undefined;
+
+        const client = openMetadata(ctx);
+        const ownerName = ctx.options.ownerTagKey ? tags?.[ctx.options.ownerTagKey] : undefined;
+        const serverVersion = ownerName
+          ? (ctx.openMetadataVersion ?? (await serverVersionOf(client, ctx.config.openMetadata.hostPort)))
+          : undefined;
+        const fqn = topicFqn(ctx.config.serviceName, facts.name);
+        // Whether the topic has an owner is read with the topic by name, and only when a tag may
+        // set one; everything else comes from the run's index of the service's topics.
+        const withOwner = serverVersion
+          ? await client.topicByFqn(fqn, {
+              include: 'all',
+              fields: [ownerReadField(serverVersion), 'sourceHash'],
+            })
+          : undefined;
+        const stored: StoredTopicState | undefined = serverVersion
+          ? withOwner && storedTopicState(withOwner)
+          : await storedTopics.stateOf(client, ctx.runId, serviceFqn, facts.name, fqn);
+        const storedDigest = storedSampleDigest(stored);
+        const sampleDigest =
+          sample && sample.messages.length > 0 ? sampleDigestOf(sample.messages) : undefined;
+        const request = toCreateTopicRequest(facts, serviceFqn, region, {
+          ...(sample?.messageSchema ? { messageSchema: sample.messageSchema } : {}),
+          ...(consumers ? { consumers } : {}),
+          ...(tags ? { tags } : {}),
+        });
+        // What was not learnt this run stays as stored: a failed call, tags not asked for, a
+        // sample not read.
+        keepStoredConfigValues(request, stored?.fields, [
+          ...(parts.didFail('consumers') ? [CONSUMERS_CONFIG_KEY] : []),
+          ...(parts.didFail('tags') || !ctx.options.streamTags ? [TAGS_CONFIG_KEY] : []),
+          ...(sampleDigest === undefined ? [SAMPLE_DIGEST_KEY] : []),
+        ]);
+        if (sampleDigest !== undefined) request.topicConfig[SAMPLE_DIGEST_KEY] = sampleDigest;
+        let ownerFields: Record<string, unknown> = {};
+        if (ownerName && serverVersion && !(withOwner && hasOwner(withOwner))) {
+          const owner = await parts.run('owner', 'upsertTopic', () =>
+            ownerNamed(client, ctx.config.openMetadata.hostPort, ownerName),
+          );
+          if (owner) ownerFields = ownerRequestFields(owner, serverVersion);
+          else if (!parts.didFail('owner'))
+            parts.warn(
+              'upsertTopic',
+              `no OpenMetadata user or team is named "${ownerName}" (tag ${ctx.options.ownerTagKey} of stream ${facts.name}): the topic's owner is left unset`,
+            );
+        }
+
+        // The owner is set only on a topic without one: when it is in the request, it is a change.
+        const changedFieldsOf = (topic: Record<string, unknown>): string[] => [
+          ...changedTopicFields(request, topic),
+          ...Object.keys(ownerFields),
+        ];
+        const body = withSourceHash({ ...request, ...ownerFields });
+        // Unchanged: the same sourceHash, or (a topic another client wrote) the same fields.
+        const changedSince = (topic: StoredTopicState): string[] =>
+          topic.sourceHash === body.sourceHash ? [] : changedFieldsOf(topic.fields);
+        const result: TopicUpsertResult = { outcome: 'unchanged', changedFields: [] };
         if (ctx.options.dryRun) {
-          if (!stored) return { outcome: 'created', changedFields: [] };
-          const outcome = !unchanged(changedFields) || stored.deleted ? 'updated' : 'unchanged';
-          return { topicId: stored.id, outcome, changedFields, ...(sampleDigest ? { sampleDigest } : {}) };
-        }
-        let restored = false;
-        if (stored?.deleted) {
-          // The stream is back (or filtered in again): its topic returns with its history.
-          await client.restoreTopic(stored.id);
-          restored = true;
-        }
-        if (stored && unchanged(changedFields)) {
-          return {
-            topicId: stored.id,
-            outcome: restored ? 'updated' : 'unchanged',
-            changedFields: restored ? ['deleted'] : [],
-            ...(sampleDigest ? { sampleDigest } : {}),
-          };
-        }
-        const { entity, change } = await client.putTopic(request);
-        const outcome =
-          change === 'entityCreated'
+          result.changedFields = stored ? changedSince(stored) : [];
+          result.outcome = !stored
             ? 'created'
-            : change === 'entityNoChange' && !restored
-              ? 'unchanged'
-              : 'updated';
-        return { topicId: entity.id, outcome, changedFields, ...(sampleDigest ? { sampleDigest } : {}) };
+            : result.changedFields.length > 0 || stored.deleted
+              ? 'updated'
+              : 'unchanged';
+          if (stored) result.topicId = stored.id;
+          if (request.messageSchema && (!stored || result.changedFields.includes('messageSchema')))
+            result.schemaPreview = messageSchemaPreview(request.messageSchema);
+        } else {
+          let restored = false;
+          if (stored?.deleted) {
+            // The stream is back (or filtered in again): its topic returns with its history.
+            await client.restoreTopic(stored.id);
+            restored = true;
+          }
+          result.changedFields = stored ? changedSince(stored) : [];
+          if (stored && result.changedFields.length === 0) {
+            result.topicId = stored.id;
+            result.outcome = restored ? 'updated' : 'unchanged';
+            if (restored) result.changedFields = ['deleted'];
+          } else {
+            const { entity, change } = await client.putTopic(body);
+            result.topicId = entity.id;
+            result.outcome =
+              change === 'entityCreated'
+                ? 'created'
+                : change === 'entityNoChange' && !restored
+                  ? 'unchanged'
+                  : 'updated';
+          }
+        }
+        if (earlier && result.outcome === 'unchanged' && earlier.outcome !== 'unchanged') {
+          result.outcome = earlier.outcome;
+          result.changedFields = earlier.changedFields;
+        }
+        if (sample && sample.messages.length > 0) {
+          const topicId = result.topicId;
+          const done: EarlierAttempt = { outcome: result.outcome, changedFields: result.changedFields };
+          const written = await parts.run(
+            'sampleData',
+            'sampleData',
+            () =>
+              writeSampleData(
+                client,
+                ctx,
+                topicId,
+                result.outcome === 'created',
+                storedDigest,
+                sample.messages,
+              ).catch((error: unknown) => {
+                // Only an attempt that fails after writing the topic tells the next one what it did
+                // (a heartbeat per stream costs the worker's main thread).
+                heartbeat(done);
+                throw error;
+              }),
+            { write: true },
+          );
+          if (written === undefined && !ctx.options.dryRun && topicId && sampleDigest !== storedDigest) {
+            // The topic now records a sample that was not stored: record the stored one again
+            // (or none), so that the next run writes the sample rather than trust the digest.
+            await forgetSampleDigest(client, body, storedDigest).catch(() => undefined);
+          }
+          result.sample = {
+            messages: sample.messages.length,
+            written: written ?? false,
+            inferenceMs: sample.inferenceMs,
+          };
+        } else if (sample) {
+          result.sample = { messages: 0, written: false, inferenceMs: sample.inferenceMs };
+        }
+        if (parts.warnings.length > 0) result.warnings = parts.warnings;
+        return result;
       });
     },
   };
+}
+
+/**
+ * Stores the messages as the topic's sample data unless they are what it holds: known from the
+ * digest the stored topic records, or, for a topic that records none (written before digests,
+ * or by another client), by reading the stored sample back. A topic this run created holds
+ * none; in a dry run, true says it would be written.
+ */
+async function writeSampleData(
+  client: OpenMetadataClient,
+  ctx: RunContext,
+  topicId: string | undefined,
+  topicIsNew: boolean,
+  storedDigest: string | undefined,
+  messages: string[],
+): Promise<SampleDataResult['written']> {
+  const digest = sampleDigestOf(messages);
+  if (!topicIsNew && topicId) {
+    if (storedDigest !== undefined) {
+      if (storedDigest === digest) return false;
+    } else {
+      const stored = await client.sampleData(topicId);
+      if (stored && sampleDigestOf(stored) === digest) return false;
+    }
+  }
+  if (ctx.options.dryRun || !topicId) return ctx.options.dryRun;
+  await client.putSampleData(topicId, messages);
+  return true;
+}
+
+/** Writes the topic again recording `storedDigest` (or no digest) instead of the new sample's. */
+async function forgetSampleDigest(
+  client: OpenMetadataClient,
+  written: CreateTopicRequest,
+  storedDigest: string | undefined,
+): Promise<void> {
+  const { [SAMPLE_DIGEST_KEY]: _unstored, ...topicConfig } = written.topicConfig;
+  const { sourceHash: _hash, ...request } = written;
+  await client.putTopic(
+    withSourceHash({
+      ...request,
+      topicConfig:
+        storedDigest === undefined ? topicConfig : { ...topicConfig, [SAMPLE_DIGEST_KEY]: storedDigest },
+    }),
+  );
 }

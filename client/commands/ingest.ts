@@ -45,6 +45,8 @@ export interface IngestCommandOptions extends TemporalFlags {
   sampleSize?: number;
   streamConcurrency?: number;
   batchSize?: number;
+  streamTags?: boolean;
+  ownerTagKey?: string;
   taskQueue?: string;
   wait?: boolean;
   json?: boolean;
@@ -197,6 +199,8 @@ function runOptionsFrom(options: IngestCommandOptions): IngestionRunOptions {
   if (options.sampleSize !== undefined) runOptions.sampleSize = options.sampleSize;
   if (options.streamConcurrency !== undefined) runOptions.streamConcurrency = options.streamConcurrency;
   if (options.batchSize !== undefined) runOptions.batchSize = options.batchSize;
+  if (options.streamTags) runOptions.streamTags = true;
+  if (options.ownerTagKey !== undefined) runOptions.ownerTagKey = options.ownerTagKey;
   return runOptions;
 }
 

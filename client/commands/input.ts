@@ -5,6 +5,8 @@ export interface InputCommandOptions {
   config: string;
   dryRun?: boolean;
   sampleSize?: number;
+  streamTags?: boolean;
+  ownerTagKey?: string;
 }
 
 /**
@@ -16,6 +18,8 @@ export async function inputCommand(options: InputCommandOptions): Promise<void> 
   const runOptions: IngestionRunOptions = {};
   if (options.dryRun) runOptions.dryRun = true;
   if (options.sampleSize !== undefined) runOptions.sampleSize = options.sampleSize;
+  if (options.streamTags) runOptions.streamTags = true;
+  if (options.ownerTagKey !== undefined) runOptions.ownerTagKey = options.ownerTagKey;
   const { input } = await loadRunConfig(options.config, 'cluster', {
     ...(Object.keys(runOptions).length > 0 ? { runOptions } : {}),
     nothingDone: 'no input was printed',

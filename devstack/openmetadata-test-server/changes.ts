@@ -123,6 +123,7 @@ export function recordTopicChanges(
     recorder.majorVersionChange ||= deleted.length > 0;
   }
   recorder.record('topicConfig', original.topicConfig, updated.topicConfig);
+  recorder.record('owner', original.owner, updated.owner);
   recorder.recordList(
     'cleanupPolicies',
     original.cleanupPolicies,

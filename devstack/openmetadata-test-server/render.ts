@@ -102,6 +102,7 @@ export function renderTopic(
   const service = topic.service as EntityReference;
   topic.service = { ...service, href: `${view.baseUrl}/v1/services/messagingServices/${service.id}` };
   topic.href = `${view.baseUrl}/v1/topics/${stored.id}`;
+  if (!view.fields.has('owner')) delete topic.owner;
   for (const field of view.fields) {
     const empty = RELATIONSHIP_DEFAULTS[field];
     if (empty !== undefined && topic[field] === undefined) topic[field] = empty();

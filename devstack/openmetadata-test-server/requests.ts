@@ -6,6 +6,7 @@
 import { ApiError, entityNotFound } from './errors.js';
 import type { CreateTopicRequest } from './schemas.js';
 import type { StoredTopic } from './state.js';
+import type { EntityReference } from './types.js';
 import { isObject, nonNull } from './values.js';
 
 /** A name as an FQN part: quoted when it contains a dot; a stray double quote makes it invalid. */
@@ -20,14 +21,20 @@ export function quoteName(name: string): string {
 }
 
 /** References to entities this server does not hold, checked in the real server's order. */
-export function rejectUnknownOwnerDomainProducts(request: {
-  owner?: { id: string; type: string } | null;
-  owners?: Array<{ id: string; type: string }> | null;
-  domain?: string | null;
-  domains?: string[] | null;
-  dataProducts?: string[] | null;
-}): void {
-  const [owner] = request.owner ? [request.owner] : (request.owners ?? []);
+export function rejectUnknownOwnerDomainProducts(
+  request: {
+    owner?: { id: string; type: string } | null;
+    owners?: Array<{ id: string; type: string }> | null;
+    domain?: string | null;
+    domains?: string[] | null;
+    dataProducts?: string[] | null;
+  },
+  knownOwners: ReadonlyMap<string, EntityReference> = new Map(),
+): void {
+  // Each owner must be a user or team this server holds (up to 1.4 one `owner`, from 1.5 `owners`).
+  const owner = (request.owner ? [request.owner] : (request.owners ?? [])).find(
+    (candidate) => knownOwners.get(candidate.id.toLowerCase())?.type !== candidate.type,
+  );
   if (owner) {
     if (owner.type !== 'user' && owner.type !== 'team') {
       throw new ApiError(

@@ -5,6 +5,7 @@
 import type { ApiContract } from './contract.js';
 import { pipelineRoutes } from './pipeline-routes.js';
 import type { Route } from './router.js';
+import { ownerRoutes } from './owner-routes.js';
 import { messagingServiceRoutes } from './service-routes.js';
 import type { OpenMetadataState } from './state.js';
 import { topicRoutes } from './topic-routes.js';
@@ -27,5 +28,6 @@ export function createRoutes(state: OpenMetadataState, contract: ApiContract): R
     ...messagingServiceRoutes(state, contract),
     ...topicRoutes(state, contract),
     ...pipelineRoutes(state, contract),
+    ...ownerRoutes(state),
   ];
 }

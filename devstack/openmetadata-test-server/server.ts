@@ -3,6 +3,7 @@
  * the real server's order of checks (route, media type, token, body, injected fault, 403) to its
  * handler. Returns the handle tests use to inspect and steer it.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import { ApiError } from './errors.js';
 import { errorReply, isJsonMediaType, readRequestBody, recordRequest, send } from './http.js';
 import type { Reply } from './http.js';
 import { readBody } from './read-body.js';
+import { quoteName } from './requests.js';
 import { compileRoutes, findRoute } from './router.js';
 import type { RequestContext } from './router.js';
 import { contractFor, DEFAULT_VERSION } from './contract.js';
@@ -109,6 +111,11 @@ export async function startOpenMetadataTestServer(
     pipelineStatuses: (fqn) => {
       const pipeline = state.pipelineByFqn(fqn);
       return pipeline ? [...(state.pipelineStatuses.get(pipeline.id)?.values() ?? [])].map(deepCopy) : [];
+    },
+    addOwner: (type, name) => {
+      const owner = { id: randomUUID(), type, name, fullyQualifiedName: quoteName(name), deleted: false };
+      state.owners.set(owner.id, owner);
+      return deepCopy(owner);
     },
     clearRequests: () => {
       requests.length = 0;

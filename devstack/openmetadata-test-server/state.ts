@@ -46,6 +46,13 @@ export class OpenMetadataState {
     return pipeline;
   }
 
+  /** Users and teams, by id: only names and ids, as owners refer to them. */
+  readonly owners = new Map<string, EntityReference>();
+
+  ownerByName(type: 'user' | 'team', name: string): EntityReference | undefined {
+    return [...this.owners.values()].find((owner) => owner.type === type && owner.name === name);
+  }
+
   serviceByFqn(fqn: string): StoredService | undefined {
     return [...this.services.values()].find((service) => service.fullyQualifiedName === fqn);
   }

@@ -24,7 +24,7 @@ import { createTopicSpec, DELETE_STALE, RESTORE_ENTITY, TOPIC_SAMPLE_DATA } from
 import type { CreateTopicRequest, DeleteStaleRequest } from './schemas.js';
 import { includes } from './state.js';
 import type { OpenMetadataState, StoredService, StoredTopic } from './state.js';
-import type { TopicSampleData } from './types.js';
+import type { EntityReference, TopicSampleData } from './types.js';
 import { deepCopy } from './values.js';
 
 export function topicRoutes(state: OpenMetadataState, contract: ApiContract): Route[] {
@@ -44,10 +44,15 @@ export function topicRoutes(state: OpenMetadataState, contract: ApiContract): Ro
     context: RequestContext,
   ): { request: CreateTopicRequest; service: StoredService; fqn: string } => {
     const request = context.body as CreateTopicRequest;
-    rejectUnknownOwnerDomainProducts(request);
+    rejectUnknownOwnerDomainProducts(request, state.owners);
     const service = state.findServiceByFqn(request.service, 'non-deleted');
     rejectUnknownTagsAndExtension(request);
     return { request, service, fqn: `${service.fullyQualifiedName}.${quoteName(request.name)}` };
+  };
+
+  const ownerOf = (request: CreateTopicRequest): { owner?: EntityReference } => {
+    const owner = request.owner ? state.owners.get(request.owner.id.toLowerCase()) : undefined;
+    return owner ? { owner: deepCopy(owner) } : {};
   };
 
   const createTopic = (
@@ -62,6 +67,7 @@ export function topicRoutes(state: OpenMetadataState, contract: ApiContract): Ro
       name: request.name,
       fullyQualifiedName: fqn,
       ...topicContent(request, fqn),
+      ...ownerOf(request),
       partitions: request.partitions,
       version: 0.1,
       updatedAt: now,
@@ -88,6 +94,8 @@ export function topicRoutes(state: OpenMetadataState, contract: ApiContract): Ro
       fullyQualifiedName: original.fullyQualifiedName,
       serviceId: original.serviceId,
       ...content,
+      // A PUT sets an owner; it cannot remove one.
+      ...(ownerOf(request).owner ? ownerOf(request) : original.owner ? { owner: original.owner } : {}),
       partitions: request.partitions,
       version: original.version,
       updatedAt: Date.now(),

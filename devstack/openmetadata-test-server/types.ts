@@ -124,6 +124,8 @@ export interface Topic {
   minimumInSyncReplicas?: number;
   retentionSize?: number;
   topicConfig?: Record<string, unknown>;
+  /** Shown by reads with `fields=owner`. */
+  owner?: EntityReference;
   /** Only in {@link OpenMetadataTestServer.topics} copies and sampleData answers. */
   sampleData?: TopicSampleData;
   tags?: unknown[];
@@ -175,6 +177,8 @@ export interface OpenMetadataTestServer {
   ingestionPipelines(): IngestionPipeline[];
   /** The statuses reported to the pipeline with this FQN, in the order their runs were first reported. */
   pipelineStatuses(fqn: string): PipelineStatus[];
+  /** Adds a user or a team (found by `GET /v1/users|teams/name/{name}`, and valid as an owner). */
+  addOwner(type: 'user' | 'team', name: string): EntityReference;
   clearRequests(): void;
   setForbiddenPaths(rules: ForbiddenPathRule[]): void;
   /**

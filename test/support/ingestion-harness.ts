@@ -23,6 +23,8 @@ import { testStackPolicy } from './test-policy.js';
 import './quiet-runtime.js';
 
 export const TEST_REGION = 'us-east-1';
+/** The discard port on loopback: nothing listens there, so a call fails at once. */
+const CLOSED_PORT = 'http://127.0.0.1:9';
 
 // The SDK's Node 20 end-of-support notice is for maintainers (see bin/om-kinesis.js), not test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -67,9 +69,11 @@ export async function startTestWorker(
     worker = await createIngestionWorker({
       connection: nativeConnection,
       taskQueue,
-      activities: withTestStackPolicy(
-        extra.paced ? activities : { ...activities, aws: { rateLimits: false, ...activities.aws } },
-      ),
+      // Glue lookups go to a closed loopback port unless a test gives one (moto): never to AWS.
+      activities: withTestStackPolicy({
+        ...activities,
+        aws: { ...(extra.paced ? {} : { rateLimits: false }), glueEndpoint: CLOSED_PORT, ...activities.aws },
+      }),
       ...(extra.identity ? { identity: extra.identity } : {}),
       ...(extra.describeCallsPerSecond ? { describeCallsPerSecond: extra.describeCallsPerSecond } : {}),
     });
