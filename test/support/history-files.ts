@@ -27,6 +27,7 @@ export const WORKFLOW_SHAPES = {
   'dry-run': 'a dry run: reads everything, writes nothing',
   scheduled: 'a run started by a Temporal Schedule: the trigger, then the ingestion under the service id',
   'failed-run': 'a run whose input is invalid: it fails at its first step',
+  reported: 'a run that reports its status to an OpenMetadata ingestion pipeline (ingestionPipelineFQN)',
 } as const;
 
 export type WorkflowShape = keyof typeof WORKFLOW_SHAPES;

@@ -59,15 +59,22 @@ async function recordHistories(): Promise<void> {
   try {
     await kinesis.fixture.createStreams(['orders.v1', 'clickstream', 'payments.raw', 'audit-log'], 1);
     await kinesis.fixture.putRecords('orders.v1', ['{"id":1}', '{"id":2}']);
-    const input = (serviceName: string, options: IngestionRunOptions = {}): IngestionRunInput => ({
-      config: testConfigDocument({
-        serviceName,
-        accessKeyId: kinesis.accessKeyId,
-        secretAccessKey: `\${${SECRET_ENV}}`,
-        kinesisEndpoint: kinesis.endpoint,
-        openMetadataUrl: om.url,
-        generateSampleData: true,
-      }),
+    const input = (
+      serviceName: string,
+      options: IngestionRunOptions = {},
+      pipeline?: string,
+    ): IngestionRunInput => ({
+      config: {
+        ...testConfigDocument({
+          serviceName,
+          accessKeyId: kinesis.accessKeyId,
+          secretAccessKey: `\${${SECRET_ENV}}`,
+          kinesisEndpoint: kinesis.endpoint,
+          openMetadataUrl: om.url,
+          generateSampleData: true,
+        }),
+        ...(pipeline ? { ingestionPipelineFQN: `${serviceName}.${pipeline}` } : {}),
+      },
       options,
     });
     const main = await worker();
@@ -90,11 +97,24 @@ async function recordHistories(): Promise<void> {
     const run = async (
       shape: WorkflowShape,
       serviceName: string,
-      options: IngestionRunOptions & { on?: RunningWorker; workflowId?: string; invalid?: boolean } = {},
+      options: IngestionRunOptions & {
+        on?: RunningWorker;
+        workflowId?: string;
+        invalid?: boolean;
+        pipeline?: string;
+      } = {},
       whileRunning?: (workflowId: string, firstRunId: string) => Promise<void>,
     ): Promise<void> => {
-      const { on = main, workflowId = ingestionWorkflowId(serviceName), invalid, ...runOptions } = options;
-      const args = invalid ? [{ config: { source: { type: 'kinesis' } } }] : [input(serviceName, runOptions)];
+      const {
+        on = main,
+        workflowId = ingestionWorkflowId(serviceName),
+        invalid,
+        pipeline,
+        ...runOptions
+      } = options;
+      const args = invalid
+        ? [{ config: { source: { type: 'kinesis' } } }]
+        : [input(serviceName, runOptions, pipeline)];
       const handle = await client.workflow.start(INGESTION_WORKFLOW_TYPE, {
         taskQueue: on.taskQueue,
         workflowId,
@@ -110,6 +130,7 @@ async function recordHistories(): Promise<void> {
     await run('continued-as-new', service('continued'), { batchSize: 1, batchConcurrency: 1 });
     await run('dry-run', service('dry'), { dryRun: true });
     await run('failed-run', service('invalid'), { invalid: true });
+    await run('reported', service('reported'), { pipeline: 'om_kinesis_metadata' });
     // Describe steps at one every 100 s keep the batch waiting until it is terminated.
     const slow = await worker({ describeCallsPerSecond: 0.01 });
     await run('failed-batch', service('failed_batch'), { on: slow }, async (workflowId, runId) => {
