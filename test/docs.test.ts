@@ -16,12 +16,18 @@ const pages = ['README.md', ...readdirSync(path.join(root, 'docs')).map((name) =
 function commandsOf(markdown: string): Array<{ line: string; args: string[] }> {
   const commands = [];
   let block: string | undefined; // the language of the fenced block the line is in
+  let continued = ''; // the start of a command that goes on on the next line (`\`)
   for (const raw of markdown.split('\n')) {
     if (raw.startsWith('```')) {
       block = block === undefined ? raw.slice(3).trim() : undefined;
       continue;
     }
-    const line = raw.trim();
+    if (raw.trimEnd().endsWith('\\')) {
+      continued += `${raw.trimEnd().slice(0, -1).trim()} `;
+      continue;
+    }
+    const line = `${continued}${raw.trim()}`;
+    continued = '';
     if (!['bash', 'sh', 'shell'].includes(block ?? '') || !/^(npx )?om-kinesis( |$)/.test(line)) continue;
     const words = shellWords(line);
     const start = words.indexOf('om-kinesis') + 1;
