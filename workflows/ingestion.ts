@@ -7,35 +7,23 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { ServiceUpsertResult } from '../common/activity-results.js';
 import type { RunPhase, RunProgress } from '../common/progress.js';
 import { RUN_FATAL_FAILURE_TYPES } from '../common/failure-types.js';
-import type { PreparedRun, RunContext } from '../common/run-context.js';
 import { ingestionWorkflowId, type IngestionRunInput } from '../common/run-input.js';
-import { searchAttributeUpdates, type SearchAttributeName } from '../common/search-attributes.js';
-import { quoteFqnPart } from '../common/topic-mapping.js';
 import {
   MAX_LISTED_FAILURES,
   emptyBatchResult,
   type IngestionStep,
   type IngestionSummary,
 } from '../common/summary.js';
-import { checkSteps, listingStep, prepareStep, serviceStep, sweepStep } from './activity-proxies.js';
+import { listingStep, prepareStep, sweepStep } from './activity-proxies.js';
 import { failureInfo } from './failures.js';
 import { PipelineStatusReporter } from './pipeline-reporting.js';
 import { progressQuery } from './queries.js';
-import {
-  addPlannedWrite,
-  addWarning,
-  mergeBatch,
-  notRunSummary,
-  summarize,
-  type IngestionProgress,
-} from './run-summary.js';
+import { addPlannedWrite, addWarning, mergeBatch, summarize, type IngestionProgress } from './run-summary.js';
 import { showProgress, showTrigger } from './run-details.js';
 import { countStream } from './run-metrics.js';
-import { scheduleOfRun, TRIGGER_MEMO } from './run-origin.js';
+import { runUnderServiceId } from './run-origin.js';
 import {
   announceRun,
   checkSearchAttributes,
@@ -43,6 +31,7 @@ import {
   reportRunEnd,
   type RunFacts,
 } from './run-visibility.js';
+import { startRun, step } from './run-start.js';
 import { kinesisStreamBatch } from './stream-batch.js';
 
 export type { IngestionProgress } from './run-summary.js';
@@ -250,139 +239,6 @@ async function ingest(
   return summary;
 }
 
-/**
- * A run started under another workflow id (by a Temporal Schedule, which appends a timestamp,
- * or by hand) runs as a child under the service's own id, so that one service never has two
- * runs at once whatever started them. If a run of the service is in progress, this one does
- * nothing and says so.
- */
-async function runUnderServiceId(
-  input: IngestionRunInput,
-  {
-    serviceName,
-    dryRun,
-    registered,
-  }: { serviceName: string; dryRun: boolean; registered: readonly string[] },
-  startedAt: string,
-): Promise<IngestionSummary> {
-  const serviceRunId = ingestionWorkflowId(serviceName);
-  const trigger = workflowInfo().workflowId;
-  const schedule = scheduleOfRun();
-  try {
-    return await executeChild(kinesisMetadataIngestion, {
-      workflowId: serviceRunId,
-      args: [input],
-      typedSearchAttributes: searchAttributeUpdates(
-        { service: serviceName, role: 'ingestion', dryRun },
-        new Set(registered),
-      ),
-      memo: { [TRIGGER_MEMO]: trigger },
-      staticSummary: `Kinesis -> OpenMetadata ingestion of service ${serviceName}${dryRun ? ' (dry run)' : ''}, started by ${schedule ? `the schedule ${schedule}` : trigger}`,
-      staticDetails: `Started by the workflow \`${trigger}\`${schedule ? `, which the Temporal Schedule \`${schedule}\` started` : ''}: a run started under another workflow id runs under the service's own id, so that one service never has two runs at once.`,
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) {
-      if (isCancellation(error)) throw error;
-      // The run's own failure, not "child workflow failed": this is what the user reads.
-      const cause = rootApplicationFailure(error);
-      throw ApplicationFailure.create({
-        type: cause?.type ?? failureInfo(error).type,
-        message: cause?.message ?? failureInfo(error).message,
-        nonRetryable: true,
-        details: cause?.details ?? [],
-      });
-    }
-    return notRunSummary(
-      serviceName,
-      startedAt,
-      `a run of service ${serviceName} is already in progress (workflow id ${serviceRunId}); this one did nothing`,
-    );
-  }
-}
-
-async function startRun(
-  prepared: PreparedRun,
-  startedAt: string,
-  searchAttributes: SearchAttributeName[],
-  reporter: PipelineStatusReporter,
-): Promise<IngestionProgress> {
-  const checked: RunContext = {
-    config: prepared.config,
-    options: prepared.options,
-    runId: workflowInfo().firstExecutionRunId,
-  };
-  // A run that fails its checks is reported too, under the service it names.
-  reporter.attach({ ctx: checked, serviceFqn: quoteFqnPart(checked.config.serviceName), startedAt });
-  const [, openMetadata] = await Promise.all([
-    step('verifyAwsIdentity', () =>
-      checkSteps.verifyAwsIdentity.executeWithOptions(
-        {
-          summary: checked.config.aws.assumeRoleArn
-            ? `assume role ${checked.config.aws.assumeRoleArn}`
-            : 'check AWS identity',
-        },
-        [checked],
-      ),
-    ),
-    step('checkOpenMetadata', () =>
-      checkSteps.checkOpenMetadata.executeWithOptions(
-        { summary: `check OpenMetadata ${withoutCredentials(checked.config.openMetadata.hostPort)}` },
-        [checked],
-      ),
-    ),
-    step('checkKinesis', () =>
-      checkSteps.checkKinesisConnection.executeWithOptions({ summary: 'check Kinesis connection' }, [
-        checked,
-      ]),
-    ),
-  ]);
-  // Every later step speaks the server's dialect, and knows the run it belongs to.
-  const ctx: RunContext = { ...checked, openMetadataVersion: openMetadata.version };
-  const service = await step('upsertService', () =>
-    serviceStep.upsertMessagingService.executeWithOptions(
-      { summary: `upsert messaging service ${ctx.config.serviceName}` },
-      [ctx],
-    ),
-  );
-  const totals = emptyBatchResult();
-  if (ctx.options.dryRun && service.outcome !== 'unchanged')
-    addPlannedWrite(totals, plannedServiceWrite(ctx.config.serviceName, service));
-  reporter.attach({ ctx, serviceFqn: service.serviceFqn, startedAt });
-  const reportFailed = await reporter.started();
-  if (reportFailed) addWarning(totals, reportFailed);
-  return {
-    ctx,
-    serviceFqn: service.serviceFqn,
-    batchesStarted: 0,
-    totals,
-    streamsSeen: 0,
-    filtered: 0,
-    serviceWritten: !ctx.options.dryRun && service.outcome !== 'unchanged',
-    runWarnings: [...prepared.warnings, ...openMetadata.warnings],
-    startedAt,
-    listed: 0,
-    searchAttributes,
-  };
-}
-
-function plannedServiceWrite(serviceName: string, service: ServiceUpsertResult): string {
-  if (service.outcome === 'restored') return `restore messaging service ${serviceName}`;
-  const keys = service.connectionKeys ?? [];
-  return keys.length > 0
-    ? `create messaging service ${serviceName} with its connection (${keys.join(', ')})`
-    : `create messaging service ${serviceName} without a connection (storeServiceConnection: false)`;
-}
-
-/** Runs a step that the whole run depends on: its failure ends the run with a clear message. */
-async function step<T>(name: IngestionStep, body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    const { type, message } = failureInfo(error);
-    throw ApplicationFailure.create({ type, message: `${name}: ${message}`, nonRetryable: true });
-  }
-}
-
 function runFailure(
   step: IngestionStep,
   type: string,
@@ -395,15 +251,4 @@ function runFailure(
     nonRetryable: true,
     details: [summarize(progress, 0, 'the run failed')],
   });
-}
-
-/** A URL for display: any `user:password@` is removed (this runs in workflow code: no URL class needed). */
-function withoutCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
-}
-
-function rootApplicationFailure(error: unknown): ApplicationFailure | undefined {
-  let current: unknown = error;
-  while (current instanceof Error && !(current instanceof ApplicationFailure)) current = current.cause;
-  return current instanceof ApplicationFailure ? current : undefined;
 }
