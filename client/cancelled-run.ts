@@ -3,7 +3,7 @@
 // answers its `batchProgress` query (Temporal replays a closed workflow to answer it).
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { batchProgressQuery, progressQuery } from '../workflows/queries.js';
-import { runOutcome, type RunOutcome } from './progress.js';
+import { runOutcome, type RunOutcome } from './progress/index.js';
 
 /** The longest wait for the run to end once cancelled, and for each read after. */
 const CANCEL_WAIT_MS = 30_000;

@@ -12,7 +12,7 @@ import {
   readRunProgress,
   renderProgressLine,
   type ProgressSnapshot,
-} from '../client/progress.js';
+} from '../client/progress/index.js';
 import { INGESTION_WORKFLOW_TYPE, ingestionWorkflowId, type IngestionRunInput } from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
 import { createIngestionWorker, type IngestionWorker } from '../worker/create-worker.js';

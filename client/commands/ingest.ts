@@ -26,7 +26,7 @@ import {
   type InterruptWatch,
 } from '../interrupts.js';
 import { startLocalTemporal } from '../local-temporal/index.js';
-import { runOutcome, watchRunProgress, type ProgressSnapshot, type RunOutcome } from '../progress.js';
+import { runOutcome, watchRunProgress, type ProgressSnapshot, type RunOutcome } from '../progress/index.js';
 import { warnSearchAttributesMissing, withSearchAttributeFallback } from '../search-attribute-fallback.js';
 import { exitCodeFor, renderSummary } from '../summary-table.js';
 import {

@@ -9,7 +9,7 @@ import {
   runOutcome,
   watchRunProgress,
   type RunOutcome,
-} from '../progress.js';
+} from '../progress/index.js';
 import { interruptExitCode, watchInterrupts, type InterruptWatch } from '../interrupts.js';
 import { connectToCluster, requiredTemporalTarget, type TemporalFlags } from '../temporal-connection.js';
 import { livePollers, noWorkerMessage, watchWorkers } from '../worker-presence.js';
