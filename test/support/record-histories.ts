@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startTemporalDevServer } from '../../client/local-temporal/temporal-dev-server.js';
-import { createServiceSchedule } from '../../client/schedules.js';
+import { createServiceSchedule } from '../../client/schedules/index.js';
 import {
   INGESTION_WORKFLOW_TYPE,
   ingestionWorkflowId,

@@ -2,7 +2,7 @@
 // and the translation of the schedule module's errors into CLI exits.
 import type { Client } from '@temporalio/client';
 import type { IngestionRunInput } from '../../../common/run-input.js';
-import type * as SchedulesModule from '../../schedules.js';
+import type * as SchedulesModule from '../../schedules/index.js';
 import { temporalTargetFrom, type TemporalTarget } from '../../temporal-connection.js';
 import { loadRunConfig } from '../run-config.js';
 import { CliExit, EXIT_BAD_CONFIG, EXIT_RUN_FAILED } from '../shared.js';
@@ -35,7 +35,7 @@ export async function withSchedules<T>(
   target: TemporalTarget,
   use: (schedules: Schedules, client: Client) => Promise<T>,
 ): Promise<T> {
-  const schedules = await import('../../schedules.js');
+  const schedules = await import('../../schedules/index.js');
   const connected = await schedules.connectScheduleClient(target);
   const { client } = connected;
   try {

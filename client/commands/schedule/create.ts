@@ -1,5 +1,5 @@
 import { DEFAULT_TASK_QUEUE } from '../../../common/run-input.js';
-import type { ScheduleTiming } from '../../schedules.js';
+import type { ScheduleTiming } from '../../schedules/index.js';
 import { CliExit, EXIT_RUN_FAILED } from '../shared.js';
 import { clusterFor, scheduledRunInput, where, withSchedules } from './cluster.js';
 import { warnSearchAttributesMissing } from '../../search-attribute-fallback.js';

@@ -6,7 +6,7 @@ import type {
   ScheduleSpecDescription,
 } from '@temporalio/client';
 import type { IngestionRunInput } from '../../../common/run-input.js';
-import type { RunOutcome, ScheduledRun, ServiceScheduleDetails } from '../../schedules.js';
+import type { RunOutcome, ScheduledRun, ServiceScheduleDetails } from '../../schedules/index.js';
 import { renderTable } from '../../summary-table.js';
 import { formatDuration } from './timing.js';
 import { printableLine } from '../../../common/printable.js';

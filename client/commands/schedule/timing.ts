@@ -1,6 +1,6 @@
 // The times of a schedule: the --cron / --every / --jitter / --time-zone flags and durations.
 import { InvalidArgumentError, type Command } from 'commander';
-import type { ScheduleTiming } from '../../schedules.js';
+import type { ScheduleTiming } from '../../schedules/index.js';
 import { CliExit, EXIT_BAD_CONFIG } from '../shared.js';
 import type { TimingFlags } from './options.js';
 
