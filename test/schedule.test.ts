@@ -10,6 +10,7 @@ import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } 
 import type { IngestionRunInput } from '../common/run-input.js';
 import type { IngestionSummary } from '../common/summary.js';
 import { formatDuration, parseDuration, specText } from '../client/commands/schedule/index.js';
+import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 import { resolveTemporalCli } from '../client/local-temporal/temporal-cli.js';
 import { OM_KINESIS_BIN, runCommand, type CommandResult } from './support/cli-runner.js';
 import { getTemporal } from './support/global-stack.js';
@@ -429,7 +430,7 @@ workflowConfig:
       ]);
       expect(created.code, created.stderr).to.equal(0);
       expect(created.stderr).to.include(
-        'warning: the search attributes OmKinesisService / OmKinesisConnector are not registered on this namespace',
+        `warning: the search attributes ${Object.keys(SEARCH_ATTRIBUTES).join(' / ')} are not registered on this namespace`,
       );
       expect(created.stdout).to.include(
         `Created schedule ${scheduleId} for service ${serviceName} in namespace ${namespace}`,
