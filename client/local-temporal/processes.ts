@@ -1,4 +1,6 @@
 // Long-running child processes of the local stack (Temporal dev server, kinesis-local, moto).
+// One module on purpose, although long: the registry of started processes and the exit and
+// signal handlers that clean it up must see the same state.
 //
 // Contract: every process started here is registered until it has exited, and the test (or
 // dev) process never leaves one behind. Normal shutdown goes through `stop()` (SIGTERM, then

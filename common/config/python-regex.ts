@@ -1,5 +1,8 @@
 import { RE2JS } from 're2js';
 
+// One module on purpose, although long: it is one tokenizer-translator over Python's pattern
+// grammar, and its cases read best side by side.
+//
 // Filter patterns are Python regular expressions (the official connector calls
 // `re.match(pattern, name, re.IGNORECASE)`). They run here on RE2 (the re2js port), whose matching
 // time grows linearly with the name whatever the pattern: a pattern such as `(a+)+$` cannot hang a
