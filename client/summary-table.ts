@@ -61,7 +61,8 @@ export function renderSummary(summary: IngestionSummary): string {
       `Warnings${summary.warningCount > summary.warnings.length ? ` (first ${summary.warnings.length} of ${summary.warningCount})` : ''}:`,
     );
     for (const w of summary.warnings)
-      lines.push(`  - ${w.stream ? `${w.stream}: ` : ''}${w.step}: ${oneLine(w.message)}`);
+      // A warning is read whole (it may say the command to run), on one line.
+      lines.push(`  - ${w.stream ? `${w.stream}: ` : ''}${w.step}: ${printableLine(w.message, 1000)}`);
   }
   if (summary.dryRun && summary.plannedWrites.length > 0) {
     lines.push('Would write:');

@@ -239,6 +239,8 @@ describe('least privilege, enforced by moto IAM', function () {
       if (!glueTopic) return;
       delete glueTopic.messageSchema;
       glueTopic.messages = glueTopic.messages.map(() => 'shown as bytes');
+      // The digest of those messages, which the topic records.
+      delete glueTopic.topicConfig.sampleDataMd5;
     },
   };
 

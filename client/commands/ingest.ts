@@ -4,7 +4,6 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { defineSearchAttributeKey, SearchAttributeType, TypedSearchAttributes } from '@temporalio/common';
 import { Runtime, type LogLevel } from '@temporalio/worker';
 import type { IngestionConfig } from '../../common/config/index.js';
 import {
@@ -27,7 +26,6 @@ import {
 } from '../interrupts.js';
 import { startLocalTemporal } from '../local-temporal/index.js';
 import { runOutcome, watchRunProgress, type ProgressSnapshot, type RunOutcome } from '../progress/index.js';
-import { warnSearchAttributesMissing, withSearchAttributeFallback } from '../search-attribute-fallback.js';
 import { exitCodeFor, renderSummary } from '../summary-table.js';
 import {
   connectToCluster,
@@ -53,9 +51,6 @@ export interface IngestCommandOptions extends TemporalFlags {
   /** False with --no-progress. */
   progress?: boolean;
 }
-
-const serviceKey = defineSearchAttributeKey('OmKinesisService', SearchAttributeType.KEYWORD);
-const connectorKey = defineSearchAttributeKey('OmKinesisConnector', SearchAttributeType.KEYWORD);
 
 /**
  * `om-kinesis ingest -c FILE`: checks the config (exit 2 on any error, nothing started), then
@@ -230,21 +225,9 @@ async function startRun(
     staticSummary: `Kinesis -> OpenMetadata ingestion of service ${config.serviceName}${input.options?.dryRun ? ' (dry run)' : ''}`,
   };
   try {
-    return await withSearchAttributeFallback(
-      (withSearchAttributes) =>
-        client.workflow.start(INGESTION_WORKFLOW_TYPE, {
-          ...base,
-          ...(withSearchAttributes
-            ? {
-                typedSearchAttributes: new TypedSearchAttributes([
-                  { key: serviceKey, value: config.serviceName },
-                  { key: connectorKey, value: 'kinesis' },
-                ]),
-              }
-            : {}),
-        }),
-      warnSearchAttributesMissing,
-    );
+    // No search attributes here: the run sets its own, those the namespace has, and says once
+    // in its summary how to register the others (workflows/run-visibility.ts).
+    return await client.workflow.start(INGESTION_WORKFLOW_TYPE, base);
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
       throw new CliExit(
