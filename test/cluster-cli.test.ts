@@ -144,6 +144,10 @@ describe('the CLI on a plain Temporal dev server (no search attributes)', functi
         env,
       );
       expect(started.code, started.stderr).to.equal(0);
+      // Not waiting for the run's summary, the command itself says what the namespace lacks.
+      expect(started.stderr).to.include(
+        'temporal operator search-attribute create --name OmKinesisService --type Keyword',
+      );
 
       const begin = Date.now();
       const once = await runOmKinesis(['status', serviceName, '--once', '--address', plain.address]);

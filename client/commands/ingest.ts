@@ -4,8 +4,10 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
 import { Runtime, type LogLevel } from '@temporalio/worker';
 import type { IngestionConfig } from '../../common/config/index.js';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../common/search-attributes.js';
 import {
   DEFAULT_TASK_QUEUE,
   INGESTION_WORKFLOW_TYPE,
@@ -26,6 +28,7 @@ import {
 } from '../interrupts.js';
 import { startLocalTemporal } from '../local-temporal/index.js';
 import { runOutcome, watchRunProgress, type ProgressSnapshot, type RunOutcome } from '../progress/index.js';
+import { warnSearchAttributesMissing, withSearchAttributeFallback } from '../search-attribute-fallback.js';
 import { exitCodeFor, renderSummary } from '../summary-table.js';
 import {
   connectToCluster,
@@ -84,7 +87,9 @@ async function ingestOnCluster(
   try {
     return await connection.withAbortSignal(calls.signal, async () => {
       const client = new Client({ connection, namespace: target.namespace });
-      const handle = await startRun(client, config, input, taskQueue, target);
+      // Not waiting, the run's summary is not seen here: the missing attributes are told now.
+      const onSearchAttributesMissing = options.wait === false ? warnSearchAttributesMissing : undefined;
+      const handle = await startRun(client, config, input, taskQueue, target, onSearchAttributesMissing);
       console.error(
         `Started ${handle.workflowId} (run ${handle.firstExecutionRunId}) on task queue ${taskQueue} at ${target.address}`,
       );
@@ -214,6 +219,7 @@ async function startRun(
   input: IngestionRunInput,
   taskQueue: string,
   target?: TemporalTarget,
+  onSearchAttributesMissing: () => void = () => undefined,
 ): Promise<WorkflowHandleWithFirstExecutionRunId> {
   const workflowId = ingestionWorkflowId(config.serviceName);
   const base = {
@@ -225,9 +231,22 @@ async function startRun(
     staticSummary: `Kinesis -> OpenMetadata ingestion of service ${config.serviceName}${input.options?.dryRun ? ' (dry run)' : ''}`,
   };
   try {
-    // No search attributes here: the run sets its own, those the namespace has, and says once
-    // in its summary how to register the others (workflows/run-visibility.ts).
-    return await client.workflow.start(INGESTION_WORKFLOW_TYPE, base);
+    // The service is set at the start so that a run is found by it even before a worker takes
+    // it. A namespace without the attributes refuses such a start: the run is then started
+    // without them; the run itself sets those the namespace has and says once in its summary
+    // how to register the others (workflows/run-visibility.ts).
+    const serviceAttributes = new TypedSearchAttributes([
+      { key: SEARCH_ATTRIBUTE_KEYS.service, value: config.serviceName },
+      { key: SEARCH_ATTRIBUTE_KEYS.connector, value: 'kinesis' },
+    ]);
+    return await withSearchAttributeFallback(
+      (withSearchAttributes) =>
+        client.workflow.start(INGESTION_WORKFLOW_TYPE, {
+          ...base,
+          ...(withSearchAttributes ? { typedSearchAttributes: serviceAttributes } : {}),
+        }),
+      onSearchAttributesMissing,
+    );
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
       throw new CliExit(
