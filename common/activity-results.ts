@@ -74,4 +74,6 @@ export interface SweepResult {
   deleted: number;
   /** The first deleted (or, in a dry run, to-be-deleted) topic names. */
   names: string[];
+  /** Why nothing was deleted although the service has topics without a kept stream. */
+  withheld?: string;
 }

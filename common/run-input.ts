@@ -37,7 +37,9 @@ export interface IngestionRunOptions {
   streamTags?: boolean;
   /**
    * A tag key whose value names the topic's owner, an OpenMetadata user or team (a topic
-   * that has an owner keeps it). Reads tags, as `streamTags`. Default '' (none).
+   * that has an owner keeps it). Reads the tags, but stores them in topicConfig only with
+   * `streamTags`: tags may say more than their readers in OpenMetadata should see. Default ''
+   * (none).
    */
   ownerTagKey?: string;
 }

@@ -10,7 +10,10 @@ export interface CreateTopicRequest {
   maximumMessageSize: number;
   sourceUrl: string;
   topicConfig: Record<string, unknown>;
-  /** Only when this run knows it: a PUT without it leaves the stored schema as it is. */
+  /**
+   * Only when this run knows it and may write it (see activities/openmetadata/topic-ownership.ts);
+   * otherwise the stored one is sent back as it is, as a PUT without it would remove it.
+   */
   messageSchema?: MessageSchema;
   /** OpenMetadata's hash of the rest of the request (see activities/openmetadata/topic-request.ts). */
   sourceHash?: string;
@@ -32,6 +35,12 @@ export const OWNED_TOPIC_FIELDS = [
  * without reading the stored one.
  */
 export const SAMPLE_DIGEST_KEY = 'sampleDataMd5';
+
+/**
+ * The topicConfig key holding the digest of the message schema this product last wrote: a
+ * stored schema that does not match it was written by someone else, and is left as it is.
+ */
+export const SCHEMA_DIGEST_KEY = 'messageSchemaMd5';
 
 /** What the topic step learns besides the stream's description; absent: not known this run. */
 export interface TopicDetails {

@@ -42,7 +42,7 @@ describe('what a stream carries: message schema, KPL records, consumers, tags an
   let config: Record<string, unknown>;
   const serviceName = uniqueName('contents');
   const fqn = (stream: string) => `${serviceName}."${stream}"`;
-  const options = { ownerTagKey: 'owner' };
+  const options = { streamTags: true, ownerTagKey: 'owner' };
   let alice: { id: string };
   let team: { id: string };
   let bob: { id: string };

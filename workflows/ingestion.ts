@@ -222,6 +222,10 @@ async function ingest(
         progress.serviceFqn,
       ]);
       deleted = sweep.deleted;
+      if (sweep.withheld) {
+        sweepSkippedReason = sweep.withheld;
+        addWarning(progress.totals, { step: 'sweepStaleTopics', message: sweep.withheld });
+      }
       if (ctx.options.dryRun)
         for (const name of sweep.names) addPlannedWrite(progress.totals, `soft-delete topic ${name}`);
     } catch (error) {

@@ -4,8 +4,9 @@ import type { FilterRule } from '../../common/config/index.js';
  * What differs, for this product's requests, between the OpenMetadata versions it supports
  * (1.3 to 2.0; compared from the official client 1.3.4 -> 2.0.7). A difference takes effect
  * from the first version known to have it, so a server is never sent something its version
- * does not know. The owner/owners and domain/domains renames of 1.5 and 1.9 need no entry:
- * this product never sends an owner or a domain.
+ * does not know. The owner/owners rename of 1.5 is spoken by topic-owner.ts (an owner is sent
+ * only with the owner-tag option); the domain/domains rename of 1.9 needs no entry: this
+ * product never sends a domain.
  */
 export interface OpenMetadataDialect {
   /** The version spoken: the server's major.minor, or the nearest supported one. */

@@ -112,7 +112,11 @@ export class OpenMetadataClient {
   }
 
   async ingestionPipelineByFqn(fqn: string): Promise<OpenMetadataEntity | undefined> {
-    return this.getOrUndefined(`services/ingestionPipelines/name/${encodeURIComponent(fqn)}`);
+    // Soft-deleted ones too: a PUT of a "missing" pipeline would bring back and overwrite one a
+    // user deleted.
+    return this.getOrUndefined(`services/ingestionPipelines/name/${encodeURIComponent(fqn)}`, {
+      include: 'all',
+    });
   }
 
   async createIngestionPipeline(request: object): Promise<OpenMetadataEntity> {

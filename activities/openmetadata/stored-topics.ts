@@ -1,5 +1,6 @@
 import { heartbeat } from '@temporalio/activity';
 import { OWNED_TOPIC_FIELDS } from '../../common/topic-mapping.js';
+import { USER_TOPIC_FIELDS } from './topic-ownership.js';
 import type { OpenMetadataClient, OpenMetadataEntity } from './openmetadata-client.js';
 
 /** What a run needs to know of a stored topic to decide whether to write it. */
@@ -10,6 +11,8 @@ export interface StoredTopicState {
   sourceHash?: string;
   /** The stored topic's own fields (partitions, retentionTime, topicConfig, ...): compared when the hash differs. */
   fields: Record<string, unknown>;
+  /** What users write that a PUT would replace unless sent back (see topic-ownership.ts). */
+  userFields: Record<string, unknown>;
 }
 
 /** The topics of one service, by name. */
@@ -143,10 +146,16 @@ async function loadIndex(client: OpenMetadataClient, serviceFqn: string): Promis
 /** Keeps what the decision needs, not the whole entity (a large service's index stays small). */
 export function storedTopicState(topic: OpenMetadataEntity): StoredTopicState {
   const fields = Object.fromEntries(OWNED_TOPIC_FIELDS.map((field) => [field, topic[field]]));
+  const userFields = Object.fromEntries(
+    USER_TOPIC_FIELDS.filter((field) => typeof topic[field] === 'string' && topic[field] !== '').map(
+      (field) => [field, topic[field]],
+    ),
+  );
   return {
     id: topic.id,
     deleted: topic.deleted === true,
     ...(typeof topic.sourceHash === 'string' ? { sourceHash: topic.sourceHash } : {}),
     fields,
+    userFields,
   };
 }

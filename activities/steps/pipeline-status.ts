@@ -16,7 +16,7 @@ export function createPipelineStatusActivities({
     /**
      * Reports the run's state to its ingestion pipeline (`ingestionPipelineFQN`), as the
      * official client does: the pipeline is looked up, and created under the run's service
-     * when missing; the status is keyed by `pipelineRunId`, else by this Temporal run's id, so
+     * when missing (one that a user soft-deleted is left so, and the report is a warning); the status is keyed by `pipelineRunId`, else by this Temporal run's id, so
      * an OpenMetadata user finds the run under that id in Temporal. Only the keys every
      * supported version accepts are sent.
      */
@@ -25,8 +25,14 @@ export function createPipelineStatusActivities({
         const pipeline = ctx.config.pipeline;
         if (!pipeline) return;
         const client = openMetadata(ctx);
-        if (!(await client.ingestionPipelineByFqn(pipeline.fqn)))
-          await createPipeline(client, ctx, report.serviceFqn);
+        const existing = await client.ingestionPipelineByFqn(pipeline.fqn);
+        if (existing?.deleted === true)
+          throw new IngestionActivityError(
+            FailureType.OpenMetadataRequestRejected,
+            `ingestion pipeline ${pipeline.fqn} was deleted in OpenMetadata: the run is not reported to it (nor is it brought back); restore it there, or drop ingestionPipelineFQN`,
+            false,
+          );
+        if (!existing) await createPipeline(client, ctx, report.serviceFqn);
         const dialect = dialectFor(ctx.openMetadataVersion);
         const startDate = Date.parse(report.startedAt);
         const runId = pipeline.runId ?? ctx.runId ?? activityInfo().workflowExecution?.runId;

@@ -85,9 +85,8 @@ export function normalizeRunOptions(options: IngestionRunInput['options']): Norm
         'options.ownerTagKey: Expected an AWS tag key (up to 128 letters, digits, spaces and _.:/=+-@), or an empty string for none',
       );
     }
+    // The topic step reads the tags for it, and stores them only with streamTags.
     normalized.ownerTagKey = options.ownerTagKey;
-    // The owner comes from the tags: naming its key asks for them.
-    if (options.ownerTagKey !== '') normalized.streamTags = true;
   }
   for (const key of Object.keys(RUN_OPTION_LIMITS) as Array<keyof typeof RUN_OPTION_LIMITS>) {
     const value = options[key];

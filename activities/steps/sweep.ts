@@ -18,7 +18,8 @@ export function createSweepActivities({
     /**
      * Soft-deletes the service's topics whose stream is gone from Kinesis or filtered out. It
      * lists Kinesis again, in full, itself: a topic whose stream exists is never deleted, even
-     * if that stream failed in this run, and a listing that fails deletes nothing. From 2.0 the
+     * if that stream failed in this run, a listing that fails deletes nothing, and neither does a
+     * run that keeps no stream at all (it says why instead). From 2.0 the
      * stale topics go in one request; the service's topics are still listed first, to say which
      * and so that a run with nothing stale writes nothing.
      */
@@ -32,6 +33,15 @@ export function createSweepActivities({
         for await (const page of client.topicsOfService(serviceFqn, { include: 'non-deleted', limit: 500 })) {
           for (const topic of page) if (!live.has(topic.name)) stale.push({ id: topic.id, name: topic.name });
           heartbeat();
+        }
+        if (live.size === 0 && stale.length > 0) {
+          // Nothing kept is far more often a wrong filter, account or region than an account whose
+          // every stream is gone: emptying the service on it would hide the whole catalogue.
+          return {
+            deleted: 0,
+            names: [],
+            withheld: `the run keeps no stream (the account lists ${names.length}, the filters keep none of them), so the ${stale.length} topics of the service were not soft-deleted; check the filters, account and region, or delete the topics in OpenMetadata if their streams are gone`,
+          };
         }
         // A retried sweep lists again (deleted topics no longer appear) and keeps counting from
         // what earlier attempts deleted, carried in their heartbeats.

@@ -8,6 +8,7 @@ import {
   CONSUMERS_CONFIG_KEY,
   keepStoredConfigValues,
   SAMPLE_DIGEST_KEY,
+  SCHEMA_DIGEST_KEY,
   TAGS_CONFIG_KEY,
   toCreateTopicRequest,
   type CreateTopicRequest,
@@ -21,6 +22,11 @@ import { heartbeatAtMostEvery } from '../heartbeats.js';
 import type { OpenMetadataClient } from '../openmetadata/openmetadata-client.js';
 import { storedTopicState, type StoredTopicState } from '../openmetadata/stored-topics.js';
 import { sampleDigestOf, storedSampleDigest, withSourceHash } from '../openmetadata/topic-request.js';
+import {
+  messageSchemaDecision,
+  schemaDigestOf,
+  userFieldsToSendBack,
+} from '../openmetadata/topic-ownership.js';
 import {
   hasOwner,
   ownerNamed,
@@ -70,8 +76,8 @@ export function createTopicActivities({
      * facts, and (each optional, see OptionalParts) the message schema of the sampled records,
      * the enhanced fan-out consumers, the tags and the owner they name; then the sample data.
      * Written only when a field this product owns changed (or the topic is new, or was
-     * soft-deleted and its stream is back); fields users own are never sent, and an owner is
-     * set only on a topic that has none. Reading the sample first, in this activity, keeps the
+     * soft-deleted and its stream is back); what users own is sent back as stored (see
+     * topic-ownership.ts), and an owner is set only on a topic that has none. Reading the sample first, in this activity, keeps the
      * schema (tens of KB) out of workflow history and costs one topic write, not two: the topic
      * records its sample's digest, so that the next run tells an unchanged sample without
      * reading it back. The stored topic comes from the run's index of the service's topics
@@ -103,9 +109,10 @@ export function createTopicActivities({
           facts.consumerCount === 0
             ? undefined
             : await parts.run('consumers', 'upsertTopic', () => listStreamConsumers(kinesis, facts.arn));
-        const tags = ctx.options.streamTags
-          ? await parts.run('tags', 'upsertTopic', () => listStreamTags(kinesis, facts.name))
-          : undefined;
+        const tags =
+          ctx.options.streamTags || ctx.options.ownerTagKey
+            ? await parts.run('tags', 'upsertTopic', () => listStreamTags(kinesis, facts.name))
+            : undefined;
 
         const client = openMetadata(ctx);
         const ownerName = ctx.options.ownerTagKey ? tags?.[ctx.options.ownerTagKey] : undefined;
@@ -127,10 +134,16 @@ export function createTopicActivities({
         const storedDigest = storedSampleDigest(stored);
         const sampleDigest =
           sample && sample.messages.length > 0 ? sampleDigestOf(sample.messages) : undefined;
+        const schema = messageSchemaDecision(sample?.messageSchema, stored);
+        if (schema.keptForeign)
+          parts.warn(
+            'upsertTopic',
+            `the topic's message schema was not written by om-kinesis (a user, a schema registry or another tool wrote it): it is left as it is, and the schema read from the stream's records is not written`,
+          );
         const request = toCreateTopicRequest(facts, serviceFqn, region, {
-          ...(sample?.messageSchema ? { messageSchema: sample.messageSchema } : {}),
+          ...(schema.write ? { messageSchema: schema.write } : {}),
           ...(consumers ? { consumers } : {}),
-          ...(tags ? { tags } : {}),
+          ...(tags && ctx.options.streamTags ? { tags } : {}),
         });
         // What was not learnt this run stays as stored: a failed call, tags not asked for, a
         // sample not read.
@@ -138,8 +151,12 @@ export function createTopicActivities({
           ...(parts.didFail('consumers') ? [CONSUMERS_CONFIG_KEY] : []),
           ...(parts.didFail('tags') || !ctx.options.streamTags ? [TAGS_CONFIG_KEY] : []),
           ...(sampleDigest === undefined ? [SAMPLE_DIGEST_KEY] : []),
+          ...(schema.write === undefined ? [SCHEMA_DIGEST_KEY] : []),
         ]);
         if (sampleDigest !== undefined) request.topicConfig[SAMPLE_DIGEST_KEY] = sampleDigest;
+        if (schema.write) request.topicConfig[SCHEMA_DIGEST_KEY] = schemaDigestOf(schema.write);
+        // Sent with every write, outside the sourceHash: what users own stays as they stored it.
+        const sentBack = userFieldsToSendBack(stored, schema);
         let ownerFields: Record<string, unknown> = {};
         if (ownerName && serverVersion && !(withOwner && hasOwner(withOwner))) {
           const owner = await parts.run('owner', 'upsertTopic', () =>
@@ -186,7 +203,7 @@ export function createTopicActivities({
             result.outcome = restored ? 'updated' : 'unchanged';
             if (restored) result.changedFields = ['deleted'];
           } else {
-            const { entity, change } = await client.putTopic(body);
+            const { entity, change } = await client.putTopic({ ...body, ...sentBack });
             result.topicId = entity.id;
             result.outcome =
               change === 'entityCreated'
@@ -225,7 +242,7 @@ export function createTopicActivities({
           if (written === undefined && !ctx.options.dryRun && topicId && sampleDigest !== storedDigest) {
             // The topic now records a sample that was not stored: record the stored one again
             // (or none), so that the next run writes the sample rather than trust the digest.
-            await forgetSampleDigest(client, body, storedDigest).catch(() => undefined);
+            await forgetSampleDigest(client, body, sentBack, storedDigest).catch(() => undefined);
           }
           result.sample = {
             messages: sample.messages.length,
@@ -274,15 +291,17 @@ async function writeSampleData(
 async function forgetSampleDigest(
   client: OpenMetadataClient,
   written: CreateTopicRequest,
+  sentBack: Record<string, unknown>,
   storedDigest: string | undefined,
 ): Promise<void> {
   const { [SAMPLE_DIGEST_KEY]: _unstored, ...topicConfig } = written.topicConfig;
   const { sourceHash: _hash, ...request } = written;
-  await client.putTopic(
-    withSourceHash({
+  await client.putTopic({
+    ...withSourceHash({
       ...request,
       topicConfig:
         storedDigest === undefined ? topicConfig : { ...topicConfig, [SAMPLE_DIGEST_KEY]: storedDigest },
     }),
-  );
+    ...sentBack,
+  });
 }

@@ -1,6 +1,7 @@
 /**
  * The ingestion pipeline resource (IngestionPipelineResource), as far as a client reporting its
- * runs uses it: get by FQN, create (or create-or-update) under a service, and the runs' statuses.
+ * runs uses it: get by FQN, create (or create-or-update) under a service, delete, and the runs'
+ * statuses.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -9,7 +10,7 @@ import { ApiError, entityNotFound } from './errors.js';
 import type { Reply } from './http.js';
 import { publishedSchemaViolations } from './published-schemas.js';
 import { quoteName, rejectUnknownOwnerDomainProducts } from './requests.js';
-import { includeParam } from './router.js';
+import { booleanParam, includeParam, uuidParam } from './router.js';
 import type { RequestContext, Route } from './router.js';
 import { createIngestionPipelineSpec, pipelineStatusSpec } from './schemas.js';
 import type { CreateIngestionPipelineRequest, PipelineStatusBody } from './schemas.js';
@@ -89,6 +90,24 @@ export function pipelineRoutes(state: OpenMetadataState, contract: ApiContract):
       body: createSpec,
       schemaViolations: createViolations,
       handle: (context) => write(context, false),
+    },
+    {
+      // A user deleting the pipeline in the UI: soft by default, as every entity's DELETE.
+      method: 'DELETE',
+      template: 'v1/services/ingestionPipelines/{id}',
+      operation: 'Delete',
+      handle: (context) => {
+        const id = uuidParam(context.params.id);
+        const pipeline = state.pipelines.get(id);
+        if (pipeline === undefined) throw entityNotFound('ingestionPipeline', id);
+        if (booleanParam(context.query.hardDelete)) {
+          state.pipelines.delete(id);
+          return { status: 200, body: render(pipeline, context), change: 'entityDeleted' };
+        }
+        const deleted: StoredPipeline = { ...pipeline, deleted: true, updatedAt: Date.now() };
+        state.pipelines.set(id, deleted);
+        return { status: 200, body: render(deleted, context), change: 'entitySoftDeleted' };
+      },
     },
     {
       method: 'PUT',
