@@ -154,23 +154,39 @@ describe('what users stored in OpenMetadata stays', function () {
     expect(topic?.partitions).to.equal(1);
   });
 
-  it('an owner tag sets the owner and publishes no other tag', async () => {
-    const om = await serve({ version: '1.3.4' });
-    const alice = om.addOwner('user', 'alice');
-    await kinesis.fixture.addTags('plain-stream', { owner: 'alice', 'cost-centre': 'internal-4711' });
-    const serviceName = uniqueName('owner_tag');
+  for (const version of ['1.3.4', '2.0.7']) {
+    it(`an owner tag sets the owner of a topic without one, publishing no other tag (${version})`, async () => {
+      const om = await serve({ version });
+      const alice = om.addOwner('user', 'alice');
+      const bob = om.addOwner('user', 'bob');
+      await kinesis.fixture.addTags('plain-stream', { owner: 'alice', 'cost-centre': 'internal-4711' });
+      await kinesis.fixture.addTags('json-stream', { owner: 'alice' });
+      const serviceName = uniqueName('owner_tag');
+      await call(om, 'POST', 'services/messagingServices', { name: serviceName, serviceType: 'Kinesis' });
+      // An owner a user set, in the field the version takes.
+      const bobRef = { id: bob.id, type: 'user' };
+      await call(om, 'PUT', 'topics', {
+        name: 'json-stream',
+        service: serviceName,
+        partitions: 1,
+        ...(version.startsWith('1.3') ? { owner: bobRef } : { owners: [bobRef] }),
+      });
 
-    const { summary } = await runIngestion(
-      worker,
-      configFor(om, serviceName, { filter: { includes: ['^plain-stream$'] } }),
-      { ownerTagKey: 'owner' },
-    );
+      const { summary } = await runIngestion(
+        worker,
+        configFor(om, serviceName, { filter: { includes: ['^plain-stream$', '^json-stream$'] } }),
+        { ownerTagKey: 'owner' },
+      );
 
-    expect(summary).to.include({ created: 1, failed: 0 });
-    const topic = om.topicByFqn(`${serviceName}.plain-stream`);
-    expect(topic?.owner).to.include({ id: alice.id, type: 'user' });
-    expect(topic?.topicConfig).to.not.have.property('streamTags');
-  });
+      expect(summary).to.include({ created: 1, updated: 1, failed: 0 });
+      const tagged = om.topicByFqn(`${serviceName}.plain-stream`);
+      expect(tagged?.owner).to.include({ id: alice.id, type: 'user' });
+      expect(tagged?.topicConfig).to.not.have.property('streamTags');
+      expect(om.topicByFqn(`${serviceName}.json-stream`)?.owner, "a user's owner stays").to.include({
+        id: bob.id,
+      });
+    });
+  }
 
   it('a run that keeps no stream deletes no topic, and says why', async () => {
     const om = await serve({ version: '1.6.13' });

@@ -30,6 +30,7 @@ export const TOPIC_KEYS = [
   'topicConfig',
   'sampleData',
   'owner',
+  'owners',
   'followers',
   'tags',
   'href',
@@ -102,7 +103,10 @@ export function renderTopic(
   const service = topic.service as EntityReference;
   topic.service = { ...service, href: `${view.baseUrl}/v1/services/messagingServices/${service.id}` };
   topic.href = `${view.baseUrl}/v1/topics/${stored.id}`;
+  // One owner is held; from 1.5 it is read as the list `owners`.
+  const owner = topic.owner;
   if (!view.fields.has('owner')) delete topic.owner;
+  if (view.fields.has('owners')) topic.owners = owner ? [owner] : [];
   for (const field of view.fields) {
     const empty = RELATIONSHIP_DEFAULTS[field];
     if (empty !== undefined && topic[field] === undefined) topic[field] = empty();

@@ -35,9 +35,11 @@ export function topicRoutes(state: OpenMetadataState, contract: ApiContract): Ro
       publishedSchemaViolations(contract, schema, body);
   const createTopicViolations = published('api/data/createTopic.json');
 
+  // `owner` up to 1.4, `owners` from 1.5: a read asking for the other field is refused.
+  const topicFields = TOPIC_KEYS.filter((key) => key !== (contract.owners ? 'owner' : 'owners'));
   const view = (context: RequestContext): EntityView => ({
     baseUrl: context.baseUrl,
-    fields: parseFields(context.query.fields, TOPIC_KEYS),
+    fields: parseFields(context.query.fields, topicFields),
   });
 
   const prepareTopic = (
@@ -51,7 +53,8 @@ export function topicRoutes(state: OpenMetadataState, contract: ApiContract): Ro
   };
 
   const ownerOf = (request: CreateTopicRequest): { owner?: EntityReference } => {
-    const owner = request.owner ? state.owners.get(request.owner.id.toLowerCase()) : undefined;
+    const asked = request.owner ?? request.owners?.[0];
+    const owner = asked ? state.owners.get(asked.id.toLowerCase()) : undefined;
     return owner ? { owner: deepCopy(owner) } : {};
   };
 
