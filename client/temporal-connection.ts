@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
 import { connect as connectTcp } from 'node:net';
 import {
   Connection,
@@ -214,4 +215,29 @@ function tcpProblem(host: string, port: number): Promise<string | undefined> {
       done(reasons[error.code ?? ''] ?? error.message);
     });
   });
+}
+
+/**
+ * Runs `call` (one request, or a few, of `client`) under an abort signal of its own that follows
+ * the signal of the surrounding `withAbortSignal` scope. The SDK adds a listener to the scope's
+ * signal for every request and never removes it: a run followed for hours, with a progress
+ * query every second, would pile up tens of thousands (and Node warns from the 11th). This
+ * signal goes with the call. A long poll (a run's result) makes a request every minute or so:
+ * those few listeners stay until it ends, with no warning.
+ */
+export async function withCallScope<T>(client: { connection: unknown }, call: () => Promise<T>): Promise<T> {
+  const connection = client.connection;
+  const outer =
+    connection instanceof Connection ? connection.callContextStorage.getStore()?.abortSignal : undefined;
+  if (!(connection instanceof Connection) || outer === undefined) return call();
+  const own = new AbortController();
+  setMaxListeners(0, own.signal);
+  const follow = (): void => own.abort(outer.reason);
+  if (outer.aborted) follow();
+  else outer.addEventListener('abort', follow, { once: true });
+  try {
+    return await connection.withAbortSignal(own.signal, call);
+  } finally {
+    outer.removeEventListener('abort', follow);
+  }
 }

@@ -1,6 +1,7 @@
 // A run waits, silently and for as long as it takes, for a worker to poll its task queue. The
 // CLI says so while it waits: DescribeTaskQueue lists the pollers the server saw lately.
 import type { Client } from '@temporalio/client';
+import { withCallScope } from './temporal-connection.js';
 
 /** How often the pollers are read while waiting on a run. */
 const CHECK_EVERY_MS = 5_000;
@@ -16,11 +17,13 @@ const TASK_QUEUE_TYPE_WORKFLOW = 1;
 
 /** The pollers of the task queue's workflow tasks seen within the last two minutes. */
 export async function livePollers(client: Client, namespace: string, taskQueue: string): Promise<number> {
-  const { pollers } = await client.workflowService.describeTaskQueue({
-    namespace,
-    taskQueue: { name: taskQueue, kind: TASK_QUEUE_KIND_NORMAL },
-    taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
-  });
+  const { pollers } = await withCallScope(client, () =>
+    client.workflowService.describeTaskQueue({
+      namespace,
+      taskQueue: { name: taskQueue, kind: TASK_QUEUE_KIND_NORMAL },
+      taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
+    }),
+  );
   const now = Date.now();
   return (pollers ?? []).filter((poller) => {
     const seconds = Number(poller.lastAccessTime?.seconds ?? 0);

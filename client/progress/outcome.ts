@@ -2,6 +2,7 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import type { IngestionSummary } from '../../common/summary.js';
+import { withCallScope } from '../temporal-connection.js';
 import { exitCodeFor, renderSummary } from '../summary-table.js';
 
 export type RunOutcome =
@@ -16,7 +17,8 @@ export type RunOutcome =
 /** Waits for the run's result (following continue-as-new) and tells how it ended. */
 export async function runOutcome(handle: WorkflowHandle): Promise<RunOutcome> {
   try {
-    return { status: 'completed', summary: (await handle.result()) as IngestionSummary };
+    const summary = (await withCallScope(handle.client, () => handle.result())) as IngestionSummary;
+    return { status: 'completed', summary };
   } catch (error) {
     if (!(error instanceof WorkflowFailedError)) throw error;
     const cause = error.cause;

@@ -1,5 +1,6 @@
 // Reading the progress of a run (its progress query, and its batches' queries) as a snapshot.
 import { type Client } from '@temporalio/client';
+import { withCallScope } from '../temporal-connection.js';
 import { totalText } from './render.js';
 import {
   doneCount,
@@ -79,10 +80,13 @@ const READ_RETRY_MS = 50;
 export async function readRunProgress(client: Client, workflowId: string): Promise<ProgressSnapshot> {
   const run = client.workflow.getHandle(workflowId);
   for (let attempt = 1; ; attempt += 1) {
-    const progress = await run.query(progressQuery);
-    const answers = await Promise.allSettled(
-      progress.inFlightBatches.map((id) => client.workflow.getHandle(id).query(batchProgressQuery)),
-    );
+    const { progress, answers } = await withCallScope(client, async () => {
+      const progress = await run.query(progressQuery);
+      const answers = await Promise.allSettled(
+        progress.inFlightBatches.map((id) => client.workflow.getHandle(id).query(batchProgressQuery)),
+      );
+      return { progress, answers };
+    });
     const batches = answers.map((answer) => (answer.status === 'fulfilled' ? answer.value : undefined));
     if (batches.every((batch) => batch !== undefined) || attempt >= READ_ATTEMPTS) {
       return snapshotOf(workflowId, progress, batches);

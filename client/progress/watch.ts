@@ -1,6 +1,7 @@
 // Following a run until it ends, and saying so when no worker polls its task queue.
 import { type Client } from '@temporalio/client';
 import { errorText } from '../error-text.js';
+import { withCallScope } from '../temporal-connection.js';
 import { watchWorkers } from '../worker-presence.js';
 import { delay, type ProgressSnapshot, readRunProgress } from './snapshot.js';
 import { type ProgressDisplayOptions, createProgressDisplay } from './display.js';
@@ -99,7 +100,7 @@ export async function retryingSteps(
   client: Client,
   workflowId: string,
 ): Promise<Array<{ key: string; message: string }>> {
-  const { raw } = await client.workflow.getHandle(workflowId).describe();
+  const { raw } = await withCallScope(client, () => client.workflow.getHandle(workflowId).describe());
   const retrying = [];
   for (const activity of raw.pendingActivities ?? []) {
     const attempt = activity.attempt ?? 1;
