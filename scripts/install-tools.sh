@@ -46,13 +46,18 @@ install_openmetadata_spec() {
     return 0
   fi
   if ! command -v mvn >/dev/null; then
-    echo "install-tools: mvn (Apache Maven) is needed to fetch org.open-metadata:openmetadata-spec:$spec_version" >&2
-    exit 1
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "install-tools: mvn (Apache Maven) is needed to fetch org.open-metadata:openmetadata-spec:$spec_version. Install it with:" >&2
+      echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends maven" >&2
+      exit 1
+    fi
+    echo "install-tools: installing Debian's maven (to fetch OpenMetadata's JSON schemas)" >&2
+    bash "$root/scripts/apt-install.sh" maven
   fi
   mkdir -p "$tools"
   local jar="$tools/openmetadata-spec-$spec_version.jar"
   echo "install-tools: fetching org.open-metadata:openmetadata-spec:$spec_version (OpenMetadata's JSON schemas)" >&2
-  mvn -q -B dependency:copy "-Dartifact=org.open-metadata:openmetadata-spec:$spec_version:jar" \
+  mvn -q -B -Dstyle.color=never dependency:copy "-Dartifact=org.open-metadata:openmetadata-spec:$spec_version:jar" \
     "-DoutputDirectory=$tools" >&2
   echo "$spec_sha256  $jar" | sha256sum -c --quiet -
   rm -rf "$spec_dir.partial"
