@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { NamespaceNotFoundError } from '@temporalio/common';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { IngestCommandOptions } from './commands/ingest.js';
 import type { InputCommandOptions } from './commands/input.js';
@@ -6,6 +7,7 @@ import { addScheduleCommand } from './commands/schedule/index.js';
 import { printable } from '../common/printable.js';
 import { CliExit, EXIT_BAD_CONFIG, EXIT_OK, EXIT_RUN_FAILED } from './cli-exit.js';
 import { errorText } from './error-text.js';
+import { SealedSecretError } from '../common/sealed-secrets.js';
 import type { StatusCommandOptions } from './commands/status.js';
 import type { WorkerCommandOptions } from './commands/worker.js';
 import type { TemporalFlags } from './temporal-connection.js';
@@ -68,7 +70,7 @@ export function buildProgram(): Command {
   const program = new Command('om-kinesis')
     .description('Catalogue AWS Kinesis Data Streams in OpenMetadata, as durable Temporal workflows')
     .version(packageVersion(), '-V, --version', 'print the version of om-kinesis')
-    .showHelpAfterError()
+    .showHelpAfterError("(add --help for the command's options)")
     .exitOverride()
     .addHelpText(
       'after',
@@ -190,6 +192,19 @@ function exitCodeOf(error: unknown): number {
   if (error instanceof CliExit) {
     console.error(printable(error.message));
     return error.exitCode;
+  }
+  if (error instanceof NamespaceNotFoundError) {
+    console.error(
+      printable(
+        `om-kinesis: the Temporal cluster has no namespace ${error.namespace} (from --namespace or TEMPORAL_NAMESPACE; "default" when neither is set): check the name, or create it with: temporal operator namespace create --namespace ${error.namespace}`,
+      ),
+    );
+    return EXIT_RUN_FAILED;
+  }
+  // A sealing key or sealed value the CLI cannot use is the invocation's, before anything started.
+  if (error instanceof SealedSecretError) {
+    console.error(printable(`om-kinesis: ${error.message}`));
+    return EXIT_BAD_CONFIG;
   }
   // The SDK's own messages are generic ("Failed to start Workflow"): the causes say why.
   console.error(printable(`om-kinesis: ${errorText(error)}`));

@@ -44,9 +44,9 @@ export function buildRunInput(
     env: options.env,
     ...(options.fileName ? { fileName: options.fileName } : {}),
   });
-  if (!parsed.config || parsed.errors.length > 0)
-    return { errors: parsed.errors, warnings: parsed.warnings, workerVariables: [] };
-  const config = parsed.config;
+  // A config that fails its schema is still checked for its secrets, so that one pass names
+  // every error; nothing is sealed for it, as no run input is built.
+  const config = parsed.errors.length > 0 ? undefined : parsed.config;
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   // Parsed as the validator parsed it (YAML 1.1, like the official loader).
   const document = yamlDocument(expandEnvironmentVariables(source, options.env));
@@ -82,7 +82,8 @@ export function buildRunInput(
       continue;
     }
     if (options.sealingKey) {
-      setValueAt(document, path, sealSecret(value, options.sealingKey, sealingContext(field, config)));
+      if (config)
+        setValueAt(document, path, sealSecret(value, options.sealingKey, sealingContext(field, config)));
     } else if (variable !== undefined) {
       setValueAt(document, path, rawValue);
     } else if (literal === 'keep') {
@@ -98,7 +99,8 @@ export function buildRunInput(
     }
   }
   const warnings = [...parsed.warnings.filter((warning) => !handled.has(warning.path)), ...added];
-  if (errors.length > 0) return { errors, warnings, workerVariables: [] };
+  if (!config || errors.length > 0)
+    return { errors: [...parsed.errors, ...errors], warnings, workerVariables: [] };
   const input: IngestionRunInput = {
     config: document,
     ...(options.runOptions ? { options: options.runOptions } : {}),

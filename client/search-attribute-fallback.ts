@@ -2,7 +2,11 @@
 // not have them registered (a plain `temporal server start-dev` has none): the server then refuses
 // the start with INVALID_ARGUMENT, "Namespace default has no mapping defined for search attribute
 // OmKinesisService", a reason the SDK keeps in the error's cause. The run is still worth starting.
-import { SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
+import {
+  missingSearchAttributesAdvice,
+  SEARCH_ATTRIBUTES,
+  type SearchAttributeName,
+} from '../common/search-attributes.js';
 import { grpcStatusOf } from './error-text.js';
 
 /** Whether the server refused a request because the namespace lacks a search attribute. */
@@ -29,13 +33,16 @@ export async function withSearchAttributeFallback<T>(
   }
 }
 
-/** The warning a command prints once when it went on without the search attributes. */
-export function warnSearchAttributesMissing(): void {
-  const names = Object.keys(SEARCH_ATTRIBUTES);
-  const commands = Object.entries(SEARCH_ATTRIBUTES)
-    .map(([name, type]) => `temporal operator search-attribute create --name ${name} --type ${type}`)
-    .join(' && ');
+/**
+ * The warning a command prints once when it went on without the search attributes: the same
+ * words and the same one command as the run's own (common/search-attributes.ts).
+ */
+export function warnSearchAttributesMissing(namespace: string, goingOn?: string): void {
+  const missing = Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => ({
+    name: name as SearchAttributeName,
+    type,
+  }));
   console.error(
-    `warning: the search attributes ${names.join(' / ')} are not registered on this namespace, so runs cannot be filtered by service (temporal workflow list --query 'OmKinesisService="..."', the Web UI); going on without them. Register them once with: ${commands}`,
+    `warning: ${missingSearchAttributesAdvice({ namespace, registered: [], missing }, goingOn) ?? ''}`,
   );
 }

@@ -111,12 +111,15 @@ export interface NamespaceSearchAttributes {
  * What to tell the operator when attributes are missing: which, what it costs, and the command
  * that registers them (the CLI pairs each `--name` with the `--type` that follows it).
  */
-export function missingSearchAttributesAdvice(found: NamespaceSearchAttributes): string | undefined {
+export function missingSearchAttributesAdvice(
+  found: NamespaceSearchAttributes,
+  goingOn = 'the run goes on without them',
+): string | undefined {
   if (found.missing.length === 0) return undefined;
   const absent = found.missing.filter((attribute) => attribute.actual === undefined);
   const conflicting = found.missing.filter((attribute) => attribute.actual !== undefined);
   const parts = [
-    `the namespace ${found.namespace} lacks the search attributes ${found.missing.map((a) => `${a.name} (${a.type})`).join(', ')}, so runs cannot be filtered or shown by them in the Web UI or \`temporal workflow list\`; the run goes on without them.`,
+    `the namespace ${found.namespace} lacks the search attributes ${found.missing.map((a) => `${a.name} (${a.type})`).join(', ')}, so runs cannot be filtered or shown by them in the Web UI or \`temporal workflow list\`; ${goingOn}.`,
   ];
   if (absent.length > 0) {
     const pairs = absent.map(({ name, type }) => `--name ${name} --type ${type}`).join(' ');

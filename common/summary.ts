@@ -57,7 +57,7 @@ export type IngestionStep =
   | 'prepare'
   | 'verifyAwsIdentity'
   | 'checkOpenMetadata'
-  | 'checkKinesis'
+  | 'checkKinesisConnection'
   | 'upsertService'
   | 'listStreams'
   | 'describeStream'

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -90,6 +92,22 @@ workflowConfig:
     expect(result.stderr).to.include('awsRegon');
     expect(result.stderr).to.include('source.sourceConfig.config.generateSampleData');
     expect(result.stderr).to.not.match(/\n\s+at /, 'no stack trace');
+
+    // For a cluster, in the same pass: a literal secret beside the schema's errors.
+    const withSecret = writeConfig(
+      'broken-secret.yaml',
+      readFileSync(file, 'utf8').replace(
+        '        awsRegon: us-east-1',
+        '        awsRegon: us-east-1\n        awsSecretAccessKey: literal-secret-4711',
+      ),
+    );
+    const forCluster = await runCli(['validate', '-c', withSecret], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+    expect(forCluster.code).to.equal(2);
+    expect(forCluster.stderr).to.include('source.serviceConnection.config.awsConfig.awsRegion: Required');
+    expect(forCluster.stderr).to.include(
+      'source.serviceConnection.config.awsConfig.awsSecretAccessKey: a literal secret would be stored in Temporal history',
+    );
+    expect(forCluster.stderr).to.not.include('literal-secret-4711');
   });
 
   it('validate: exit 0 and a one-line description for a valid config', async () => {
@@ -158,9 +176,14 @@ workflowConfig:
     const env = { CLI_TEST_AWS_SECRET: 'x', TEMPORAL_ADDRESS: temporal.address };
     const connection = await Connection.connect({ address: temporal.address });
     try {
-      const first = await runCli(args, env);
+      const first = await runCli([...args, '--json'], env);
       expect(first.code, first.stderr).to.equal(0);
       expect(first.stderr).to.include(`Started ${ingestionWorkflowId(serviceName)}`);
+      // --json: stdout holds the started run's ids, and nothing else.
+      expect(JSON.parse(first.stdout)).to.deep.include({
+        status: 'started',
+        workflowId: ingestionWorkflowId(serviceName),
+      });
       const second = await runCli(args, env);
       expect(second.code).to.equal(1);
       expect(second.stderr).to.include(
@@ -181,6 +204,36 @@ workflowConfig:
         .terminate('test over')
         .catch(() => undefined);
       await connection.close();
+    }
+  });
+
+  it('ingest --json: a failed run is one JSON document on stdout too', async () => {
+    // An OpenMetadata that refuses every request: the run fails at once, with no retry.
+    const refusing = createServer((_request, response) => {
+      response.writeHead(401, { 'Content-Type': 'application/json' });
+      response.end('{"code":401,"message":"Not Authorized! Token not present"}');
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = refusing.address() as AddressInfo;
+      const { accessKeyId, endpoint } = await isolatedKinesis();
+      const file = writeConfig(
+        'refused.yaml',
+        configYaml({
+          serviceName: uniqueName('refused'),
+          accessKeyId,
+          endpoint,
+          omUrl: `http://127.0.0.1:${port}/api`,
+        }),
+      );
+      const result = await runCli(['ingest', '-c', file, '--json'], { CLI_TEST_AWS_SECRET: 'x' });
+      expect(result.code, result.stderr).to.equal(1);
+      const outcome = JSON.parse(result.stdout) as { status: string; message: string };
+      expect(outcome.status).to.equal('failed');
+      expect(outcome.message).to.include('401');
+      expect(result.stderr).to.include('The run failed:');
+    } finally {
+      refusing.close();
     }
   });
 
@@ -280,6 +333,7 @@ describe('om-kinesis: one rule for exit codes', function () {
       ['worker'],
       ['schedule', 'list'],
       ['ingest', '-c', validConfig, '--sample-size', 'many'],
+      ['ingest', '-c', validConfig, '--no-wait'],
     ];
     const results = await Promise.all(
       wrong.map((args) => runOmKinesis(args, {}, { unset: ['TEMPORAL_ADDRESS'] })),
@@ -291,6 +345,13 @@ describe('om-kinesis: one rule for exit codes', function () {
     expect(results[6]?.stderr).to.include(
       'om-kinesis status needs a Temporal cluster: pass --address HOST:PORT or set TEMPORAL_ADDRESS',
     );
+    expect(results[10]?.stderr).to.include('--no-wait needs a Temporal cluster');
+    // A wrong invocation points to the command's help rather than printing all of it.
+    expect(results[3]?.stderr).to.include("(add --help for the command's options)");
+    expect(results[3]?.stderr).to.not.include('Usage:');
+    const shortKey = await runOmKinesis(['input', '-c', validConfig], { OM_KINESIS_SECRETS_KEY: 'short' });
+    expect(shortKey.code, shortKey.stderr).to.equal(2);
+    expect(shortKey.stderr).to.include('OM_KINESIS_SECRETS_KEY is too short');
 
     // The benchmark's own command line: its usage, or what is wrong with it.
     const bench = path.join(projectRoot(), 'dist', 'bench', 'run.js');
@@ -320,6 +381,24 @@ describe('om-kinesis: one rule for exit codes', function () {
         local ? '(env TEMPORAL_ADDRESS); none = run locally' : '(env TEMPORAL_ADDRESS); required',
       );
     }
+  });
+
+  it('1 for a namespace the cluster does not have, naming it and how to create it', async () => {
+    const temporal = await getTemporal();
+    const result = await runOmKinesis([
+      'status',
+      'svc',
+      '--address',
+      temporal.address,
+      '--namespace',
+      'no-such-ns',
+    ]);
+    expect(result.code, result.stderr).to.equal(1);
+    expect(result.stderr).to.include(
+      'om-kinesis: the Temporal cluster has no namespace no-such-ns (from --namespace or TEMPORAL_NAMESPACE',
+    );
+    expect(result.stderr).to.include('temporal operator namespace create --namespace no-such-ns');
+    expect(result.stderr, 'no stack trace').to.not.match(/\n\s+at /);
   });
 
   it('validate says exactly what ingest says, for a local run and for a cluster', async () => {

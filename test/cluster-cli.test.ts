@@ -146,7 +146,7 @@ describe('the CLI on a plain Temporal dev server (no search attributes)', functi
       expect(started.code, started.stderr).to.equal(0);
       // Not waiting for the run's summary, the command itself says what the namespace lacks.
       expect(started.stderr).to.include(
-        'temporal operator search-attribute create --name OmKinesisService --type Keyword',
+        'temporal operator search-attribute create --namespace default --name OmKinesisService --type Keyword',
       );
 
       const begin = Date.now();

@@ -244,6 +244,24 @@ describe('ingestion config', () => {
       ]);
     });
 
+    it('an error on a value that came from a variable names the variable and how to keep it text', () => {
+      const text = MINIMAL_YAML.replace('awsRegion: us-east-2', 'awsRegion: ${REGION}').replace(
+        'serviceName: local_kinesis',
+        'serviceName: $SERVICE',
+      );
+
+      const result = parseIngestionConfig(text, { env: { REGION: '', SERVICE: 'yes' } });
+
+      expect(result.config).to.equal(undefined);
+      const messages = result.errors.map((e) => `${e.path}: ${e.message}`);
+      expect(messages.find((m) => m.startsWith('source.serviceName:'))).to.match(
+        /its value comes from \$\{SERVICE\}: the value of SERVICE is read as YAML where it stands; to keep it text, put the value in quotes in the file, e\.g\. "\$\{SERVICE\}"\)$/,
+      );
+      expect(messages.find((m) => m.includes('awsRegion'))).to.include(
+        'its value comes from ${REGION}: REGION is set but empty here',
+      );
+    });
+
     it('does not expand anything in validateIngestionConfigObject', () => {
       const config = expectValid(validate({ 'source.serviceName': 'kinesis_$HOME' }));
       expect(config.serviceName).to.equal('kinesis_$HOME');

@@ -292,7 +292,9 @@ describe('least privilege, enforced by moto IAM', function () {
   it('AssumeRole denied ends the run at once, naming sts:AssumeRole', async () => {
     const failure = await failureOf(configFor(roles.get('all'), '${LP_NOBODY}', nobody.accessKeyId));
     // The AWS checks run at once: whichever is denied first names the cause.
-    expect(failure.message).to.match(/^(verifyAwsIdentity|checkKinesis): AWS denied sts:AssumeRole /);
+    expect(failure.message).to.match(
+      /^(verifyAwsIdentity|checkKinesisConnection): AWS denied sts:AssumeRole /,
+    );
     expect(failure.message).to.include('needs the IAM permission sts:AssumeRole');
     expect(failure.elapsedMs).to.be.below(20_000);
   });
@@ -300,7 +302,9 @@ describe('least privilege, enforced by moto IAM', function () {
   it('a wrong AWS secret ends the run at once, saying to check the credentials', async () => {
     const failure = await failureOf(configFor(roles.get('all'), '${LP_WRONG}'));
     // The AWS checks run at once: whichever is refused first names the cause.
-    expect(failure.message).to.match(/^(verifyAwsIdentity|checkKinesis): AWS refused the credentials/);
+    expect(failure.message).to.match(
+      /^(verifyAwsIdentity|checkKinesisConnection): AWS refused the credentials/,
+    );
     expect(failure.message).to.include('awsSecretAccessKey');
     expect(failure.message).to.not.include('not-the-secret');
     expect(failure.elapsedMs).to.be.below(20_000);

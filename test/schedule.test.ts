@@ -273,6 +273,39 @@ describe('om-kinesis schedule', function () {
     expect(running.stdout).to.match(/\| RUNNING \| in progress \|/);
   });
 
+  it('trigger: none while a run of the service started outside the schedule is in progress', async () => {
+    const { serviceName, configFile } = newService('sched_busy');
+    const created = await om([
+      'schedule',
+      'create',
+      '-c',
+      configFile,
+      '--every',
+      '1d',
+      '--task-queue',
+      'idle',
+    ]);
+    expect(created.code, created.stderr).to.equal(0);
+    // An ingest on a queue no worker polls: its run stays in progress under the service's id.
+    const started = await om(['ingest', '-c', configFile, '--task-queue', 'idle', '--no-wait']);
+    expect(started.code, started.stderr).to.equal(0);
+    const handle = client.workflow.getHandle(`om-kinesis-${serviceName}`);
+    try {
+      const triggered = await om(['schedule', 'trigger', serviceName]);
+      expect(triggered.code).to.equal(1);
+      expect(triggered.stderr).to.include(
+        `No run started: a run of service ${serviceName} is in progress (workflow id om-kinesis-${serviceName}), started outside the schedule`,
+      );
+      expect(triggered.stderr).to.include(`om-kinesis status ${serviceName}`);
+      const info = (await client.schedule.getHandle(`om-kinesis-${serviceName}`).describe()).info;
+      expect(info.numActionsTaken + info.numActionsSkippedOverlap, 'nothing asked of the schedule').to.equal(
+        0,
+      );
+    } finally {
+      await handle.terminate('test over').catch(() => undefined);
+    }
+  });
+
   it('trigger: the scheduled run ingests, and describe shows it completed with its counts', async () => {
     const openMetadata = await getOpenMetadata();
     const { fixture, accessKeyId, endpoint } = await isolatedKinesis();
@@ -430,7 +463,11 @@ workflowConfig:
       ]);
       expect(created.code, created.stderr).to.equal(0);
       expect(created.stderr).to.include(
-        `warning: the search attributes ${Object.keys(SEARCH_ATTRIBUTES).join(' / ')} are not registered on this namespace`,
+        `warning: the namespace ${namespace} lacks the search attributes ${Object.entries(SEARCH_ATTRIBUTES)
+          .map(([name, type]) => `${name} (${type})`)
+          .join(
+            ', ',
+          )}, so runs cannot be filtered or shown by them in the Web UI or \`temporal workflow list\`; the schedule goes on without them. Register them once with: temporal operator search-attribute create --namespace ${namespace} --name OmKinesisService --type Keyword`,
       );
       expect(created.stdout).to.include(
         `Created schedule ${scheduleId} for service ${serviceName} in namespace ${namespace}`,

@@ -41,7 +41,7 @@ export async function startRun(
         [checked],
       ),
     ),
-    step('checkKinesis', () =>
+    step('checkKinesisConnection', () =>
       checkSteps.checkKinesisConnection.executeWithOptions({ summary: 'check Kinesis connection' }, [
         checked,
       ]),

@@ -38,7 +38,7 @@ import {
 } from '../temporal-connection.js';
 import { watchWorkers } from '../worker-presence.js';
 import { loadRunConfig, type RunConfig } from './run-config.js';
-import { CliExit, EXIT_RUN_FAILED } from './shared.js';
+import { CliExit, EXIT_BAD_CONFIG, EXIT_RUN_FAILED } from './shared.js';
 
 export interface IngestCommandOptions extends TemporalFlags {
   config: string;
@@ -63,6 +63,11 @@ export interface IngestCommandOptions extends TemporalFlags {
  */
 export async function ingestCommand(options: IngestCommandOptions): Promise<number> {
   const target = temporalTargetFrom(options, process.env);
+  if (!target && options.wait === false)
+    throw new CliExit(
+      EXIT_BAD_CONFIG,
+      'om-kinesis: --no-wait needs a Temporal cluster (--address HOST:PORT or TEMPORAL_ADDRESS): a local run lives only as long as this command',
+    );
   const run = await loadRunConfig(options.config, target ? 'cluster' : 'local', {
     runOptions: runOptionsFrom(options),
   });
@@ -88,12 +93,19 @@ async function ingestOnCluster(
     return await connection.withAbortSignal(calls.signal, async () => {
       const client = new Client({ connection, namespace: target.namespace });
       // Not waiting, the run's summary is not seen here: the missing attributes are told now.
-      const onSearchAttributesMissing = options.wait === false ? warnSearchAttributesMissing : undefined;
+      const onSearchAttributesMissing =
+        options.wait === false ? () => warnSearchAttributesMissing(target.namespace) : undefined;
       const handle = await startRun(client, config, input, taskQueue, target, onSearchAttributesMissing);
       console.error(
         `Started ${handle.workflowId} (run ${handle.firstExecutionRunId}) on task queue ${taskQueue} at ${target.address}`,
       );
-      if (options.wait === false) return 0;
+      if (options.wait === false) {
+        if (options.json) {
+          const started = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, taskQueue };
+          console.log(JSON.stringify({ status: 'started', ...started }, null, 2));
+        }
+        return 0;
+      }
       interrupts = watchInterrupts();
       const workers = {
         namespace: target.namespace,
@@ -299,7 +311,15 @@ function report(outcome: RunOutcome, config: IngestionConfig, options: IngestCom
     console.log(options.json ? JSON.stringify(outcome.summary, null, 2) : renderSummary(outcome.summary));
     return exitCodeFor(outcome.summary, config.raiseOnError);
   }
-  if (outcome.partial && !options.json) console.log(renderSummary(outcome.partial));
+  // With --json, stdout always holds one JSON document: a failed run's is its outcome.
+  if (options.json) {
+    const failed = {
+      status: outcome.status,
+      message: outcome.message,
+      partialSummary: outcome.partial ?? null,
+    };
+    console.log(JSON.stringify(failed, null, 2));
+  } else if (outcome.partial) console.log(renderSummary(outcome.partial));
   throw new CliExit(EXIT_RUN_FAILED, `The run failed: ${outcome.message}`);
 }
 

@@ -1,7 +1,7 @@
 // Creating, changing and operating a service's schedule.
 import type { Client } from '@temporalio/client';
 import { ScheduleAlreadyRunning, type ScheduleDescription } from '@temporalio/client';
-import { type IngestionRunInput } from '../../common/run-input.js';
+import { ingestionWorkflowId, type IngestionRunInput } from '../../common/run-input.js';
 import { withSearchAttributeFallback } from '../search-attribute-fallback.js';
 import {
   SCHEDULE_SERVICE_MEMO,
@@ -112,12 +112,16 @@ export async function deleteServiceSchedule(client: Client, serviceName: string)
 }
 
 export type TriggerOutcome =
-  { kind: 'started'; workflowId: string } | { kind: 'skipped' } | { kind: 'requested' };
+  | { kind: 'started'; workflowId: string }
+  | { kind: 'skipped' }
+  | { kind: 'requested' }
+  | { kind: 'busy'; workflowId: string };
 
 /**
  * Asks for a run now, with the schedule's overlap policy SKIP (the SDK's default for a trigger
  * is ALLOW_ALL), then watches the schedule's counters for up to `waitMs` to tell whether it
- * started a run or skipped it because a scheduled run is still in progress.
+ * started a run or skipped it because a scheduled run is still in progress. With a run of the
+ * service in progress that the schedule did not start, nothing is triggered (`busy`).
  */
 export async function triggerServiceSchedule(
   client: Client,
@@ -126,6 +130,16 @@ export async function triggerServiceSchedule(
 ): Promise<TriggerOutcome> {
   return withServiceSchedule(client, serviceName, async (handle) => {
     const before = (await handle.describe()).info;
+    // A run started outside the schedule (ingest, the Temporal CLI) holds the service's workflow
+    // id: a scheduled run now would only say so and end, so none is asked for.
+    const running = await client.workflow
+      .getHandle(ingestionWorkflowId(serviceName))
+      .describe()
+      .then(
+        (description) => description.status.name === 'RUNNING',
+        () => false,
+      );
+    if (running) return { kind: 'busy', workflowId: ingestionWorkflowId(serviceName) };
     await handle.trigger('SKIP');
     const deadline = Date.now() + waitMs;
     while (Date.now() < deadline) {

@@ -35,6 +35,16 @@ export function sortByDocumentOrder(issues: readonly ConfigIssue[], document: un
     .map(({ issue }) => issue);
 }
 
+/** The value at an issue's path (`a.b[0]["c.d"]`) in a parsed document; undefined when there is none. */
+export function valueAtIssuePath(document: unknown, path: string): unknown {
+  let current = document;
+  for (const segment of parsePath(path)) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
 function parsePath(path: string): PropertyKey[] {
   const segments: PropertyKey[] = [];
   for (const match of path.matchAll(/([A-Za-z_$][\w$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g)) {

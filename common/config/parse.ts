@@ -1,6 +1,6 @@
 import { containsReferenceTo, expandEnvironmentVariablesWithReport } from './env-expansion.js';
 import { InvalidIngestionConfigError } from './errors.js';
-import { formatPath, issueAt, issuesFromZod, sortByDocumentOrder } from './issues.js';
+import { formatPath, issueAt, issuesFromZod, sortByDocumentOrder, valueAtIssuePath } from './issues.js';
 import type { IssuePath } from './issues.js';
 import { normalizeIngestionConfig } from './normalize.js';
 import { AWS_CONFIG_PATH, checkCrossFieldRules, isRecord, SERVER_CONFIG_PATH } from './rules.js';
@@ -49,7 +49,11 @@ export function parseIngestionConfig(text: string, options: ParseOptions = {}): 
   if (yaml.document === null || yaml.document === undefined) {
     return failure(`${subject} is empty: expected ${EXPECTED_TOP_LEVEL}`);
   }
-  const result = validateIngestionConfigObject(yaml.document);
+  const validated = validateIngestionConfigObject(yaml.document);
+  const result = {
+    ...validated,
+    errors: naming(validated.errors, withoutBom, options.env ?? processEnvironment()),
+  };
   const unset = unsetVariableWarnings(yaml.document, expansion.unsetVariables);
   const warnings = sortByDocumentOrder([...yaml.warnings, ...unset, ...result.warnings], yaml.document);
   const keyErrors = referencesTo(yaml.document, expansion.sealingKeyVariables).map(({ path, names }) => ({
@@ -178,4 +182,32 @@ function utf8Length(text: string): number {
     } else bytes += 3;
   }
   return bytes;
+}
+
+/**
+ * Variables are put into the YAML text before it is read, as OpenMetadata's loader does: a
+ * value `${FLAG}` whose variable holds `yes` reads as a boolean, an empty one as null. An error
+ * on such a value says which variable it came from and how to keep it text.
+ */
+function naming(errors: ConfigIssue[], text: string, env: Record<string, string | undefined>): ConfigIssue[] {
+  if (errors.length === 0) return errors;
+  const raw = parseYamlText(text);
+  if (!raw.ok) return errors;
+  return errors.map((issue) => {
+    const written = valueAtIssuePath(raw.document, issue.path);
+    if (typeof written !== 'string') return issue;
+    const names = [...written.matchAll(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g)].map(
+      (match) => match[1] ?? match[2] ?? '',
+    );
+    if (names.length === 0) return issue;
+    const empty = names.filter((name) => env[name] === '');
+    const why =
+      empty.length > 0
+        ? `${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} set but empty here`
+        : `the value of ${names.join(', ')} is read as YAML where it stands`;
+    return {
+      ...issue,
+      message: `${issue.message} (its value comes from \${${names.join('}, ${')}}: ${why}; to keep it text, put the value in quotes in the file, e.g. "\${${names[0]}}")`,
+    };
+  });
 }

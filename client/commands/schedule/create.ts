@@ -25,7 +25,7 @@ export async function scheduleCreateCommand(options: ScheduleCreateCommandOption
           ...(options.paused ? { paused: true } : {}),
           ...(options.note !== undefined ? { note: options.note } : {}),
         },
-        warnSearchAttributesMissing,
+        () => warnSearchAttributesMissing(target.namespace, 'the schedule goes on without them'),
       );
       console.log(`Created schedule ${created.scheduleId} for service ${serviceName} in ${where(target)}`);
       console.log(scheduleLines(created, 3).join('\n'));
@@ -47,7 +47,7 @@ export async function scheduleCreateCommand(options: ScheduleCreateCommandOption
           ...(options.paused ? { paused: true } : {}),
           ...(options.note !== undefined ? { note: options.note } : {}),
         },
-        warnSearchAttributesMissing,
+        () => warnSearchAttributesMissing(target.namespace, 'the schedule goes on without them'),
       );
       console.log(`Updated schedule ${updated.scheduleId} for service ${serviceName} in ${where(target)}`);
       console.log(scheduleLines(updated, 3).join('\n'));

@@ -22,6 +22,11 @@ export async function scheduleTriggerCommand(
         `No run started: a run of the schedule of service ${serviceName} is still in progress (overlap policy Skip). See: om-kinesis schedule describe ${serviceName}`,
       );
       return EXIT_RUN_FAILED;
+    case 'busy':
+      console.error(
+        `No run started: a run of service ${serviceName} is in progress (workflow id ${outcome.workflowId}), started outside the schedule; a scheduled run now would end at once without ingesting. Follow it with: om-kinesis status ${serviceName}`,
+      );
+      return EXIT_RUN_FAILED;
     case 'requested':
       console.log(
         `Asked the schedule of service ${serviceName} for a run; it has not started one yet. See: om-kinesis schedule describe ${serviceName}`,

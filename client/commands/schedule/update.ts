@@ -20,7 +20,7 @@ export async function scheduleUpdateCommand(options: ScheduleUpdateCommandOption
         ...(!timing && options.timeZone !== undefined ? { timeZone: options.timeZone } : {}),
         ...(options.taskQueueGiven && options.taskQueue ? { taskQueue: options.taskQueue } : {}),
       },
-      warnSearchAttributesMissing,
+      () => warnSearchAttributesMissing(target.namespace, 'the schedule goes on without them'),
     );
     console.log(`Updated schedule ${updated.scheduleId} for service ${serviceName} in ${where(target)}`);
     console.log(scheduleLines(updated, 3).join('\n'));
