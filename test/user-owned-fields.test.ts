@@ -22,6 +22,15 @@ const HAND_WRITTEN_SCHEMA = {
   ],
 };
 
+/** A token as OpenMetadata issues a person (a personal access token): `isBot` false. */
+const PERSON_TOKEN = [
+  { alg: 'RS256', typ: 'JWT' },
+  { sub: 'alice', isBot: false, iss: 'open-metadata.org' },
+]
+  .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+  .concat('c2lnbmF0dXJl')
+  .join('.');
+
 /** The fields of a stored topic's message schema. */
 function fieldsOf(schema: unknown): Array<{ name: string; description?: string }> {
   return (
@@ -39,7 +48,9 @@ describe('what users stored in OpenMetadata stays', function () {
 
   before(async () => {
     kinesis = await isolatedKinesis();
-    worker = await startTestWorker({ env: { TEST_AWS_SECRET_ACCESS_KEY: 'owned-fields-secret' } });
+    worker = await startTestWorker({
+      env: { TEST_AWS_SECRET_ACCESS_KEY: 'owned-fields-secret', TEST_PERSON_TOKEN: PERSON_TOKEN },
+    });
     await kinesis.fixture.createStreams(['json-stream', 'plain-stream', 'ours-stream'], 1);
     await kinesis.fixture.putRecords('json-stream', ['{"id":1,"total":2.5}', '{"id":2,"total":3}']);
     await kinesis.fixture.putRecords('ours-stream', ['{"id":1}']);
@@ -143,10 +154,17 @@ describe('what users stored in OpenMetadata stays', function () {
 
     const { summary } = await runIngestion(
       worker,
-      configFor(om, serviceName, { filter: { includes: ['^plain-stream$'] } }),
+      configFor(om, serviceName, {
+        filter: { includes: ['^plain-stream$'] },
+        jwtToken: '${TEST_PERSON_TOKEN}',
+      }),
     );
 
     expect(summary).to.include({ failed: 0, updated: 1 });
+    expect(summary.warnings.map((w) => w.message)).to.include.members([
+      "the OpenMetadata token is a person's, not a bot's (its isBot claim is false): OpenMetadata keeps what users wrote on a topic only against a bot's writes; om-kinesis sends back descriptions, display names and message schemas, but a topic's custom properties would be lost on each write. Use a bot's token (Settings > Bots, e.g. ingestion-bot)",
+    ]);
+    expect(JSON.stringify(summary)).to.not.include(PERSON_TOKEN);
     expect(topicPuts(om)).to.have.length(1);
     const topic = om.topicByFqn(`${serviceName}.plain-stream`);
     expect(topic?.description).to.equal('Written in the UI');

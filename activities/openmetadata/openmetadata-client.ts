@@ -49,9 +49,12 @@ export class OpenMetadataClient {
   /** What the client sends that must not come back in a message (a server may echo it). */
   private readonly secrets: string[];
   private readonly onWrite: NonNullable<OpenMetadataClientOptions['onWrite']>;
+  /** The token says it is a person's (`isBot: false`), not a bot's: read, not verified. */
+  readonly tokenIsPersons: boolean;
 
   constructor(options: OpenMetadataClientOptions) {
     this.onWrite = options.onWrite ?? (() => undefined);
+    this.tokenIsPersons = options.jwtToken ? jwtClaims(options.jwtToken)?.isBot === false : false;
     const base = options.hostPort.replace(/\/+$/, '');
     this.http = got.extend({
       prefixUrl: `${base}/v1/`,
@@ -296,4 +299,16 @@ function entityOf(value: unknown, call: string): OpenMetadataEntity {
     throw badResponse(call, 'the entity has no id or fullyQualifiedName');
   }
   return entity as OpenMetadataEntity;
+}
+
+/** The claims of a JWT, unverified (only the server can verify them); undefined when it is none. */
+function jwtClaims(token: string): Record<string, unknown> | undefined {
+  const [, payload] = token.split('.');
+  if (payload === undefined) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return claims !== null && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -56,6 +56,10 @@ export function createCheckActivities({
         }
         // The version endpoint needs no token: an authenticated read proves the token works.
         await client.messagingServiceByName(ctx.config.serviceName);
+        if (client.tokenIsPersons)
+          warnings.push(
+            "the OpenMetadata token is a person's, not a bot's (its isBot claim is false): OpenMetadata keeps what users wrote on a topic only against a bot's writes; om-kinesis sends back descriptions, display names and message schemas, but a topic's custom properties would be lost on each write. Use a bot's token (Settings > Bots, e.g. ingestion-bot)",
+          );
         return { version, warnings };
       });
     },
