@@ -57,8 +57,9 @@ install_openmetadata_spec() {
   mkdir -p "$tools"
   local jar="$tools/openmetadata-spec-$spec_version.jar"
   echo "install-tools: fetching org.open-metadata:openmetadata-spec:$spec_version (OpenMetadata's JSON schemas)" >&2
+  # Quiet Maven still writes colour resets on some terminals: its output is passed on without them.
   mvn -q -B -Dstyle.color=never dependency:copy "-Dartifact=org.open-metadata:openmetadata-spec:$spec_version:jar" \
-    "-DoutputDirectory=$tools" >&2
+    "-DoutputDirectory=$tools" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
   echo "$spec_sha256  $jar" | sha256sum -c --quiet -
   rm -rf "$spec_dir.partial"
   python3 - "$jar" "$spec_dir.partial" <<'PYTHON'
