@@ -5,6 +5,7 @@ import { IngestionActivityError } from '../errors.js';
 import type { OpenMetadataWrite } from '../metrics.js';
 import type { OpenMetadataHttpError } from './openmetadata-errors.js';
 import { badResponse, classifyOpenMetadataError, redirectRefused } from './openmetadata-errors.js';
+import { jwtClaims } from './token-claims.js';
 
 export { OpenMetadataHttpError } from './openmetadata-errors.js';
 
@@ -299,16 +300,4 @@ function entityOf(value: unknown, call: string): OpenMetadataEntity {
     throw badResponse(call, 'the entity has no id or fullyQualifiedName');
   }
   return entity as OpenMetadataEntity;
-}
-
-/** The claims of a JWT, unverified (only the server can verify them); undefined when it is none. */
-function jwtClaims(token: string): Record<string, unknown> | undefined {
-  const [, payload] = token.split('.');
-  if (payload === undefined) return undefined;
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    return claims !== null && typeof claims === 'object' ? (claims as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,5 +1,5 @@
 import { activityInfo, heartbeat } from '@temporalio/activity';
-import type { SampleDataResult, TopicUpsertResult } from '../../common/activity-results.js';
+import type { TopicUpsertResult } from '../../common/activity-results.js';
 import { messageSchemaPreview } from '../../common/message-schema/index.js';
 import type { RunContext } from '../../common/run-context.js';
 import type { StreamFacts } from '../../common/stream-facts.js';
@@ -11,7 +11,6 @@ import {
   SCHEMA_DIGEST_KEY,
   TAGS_CONFIG_KEY,
   toCreateTopicRequest,
-  type CreateTopicRequest,
   topicFqn,
   UnmappableStreamError,
 } from '../../common/topic-mapping.js';
@@ -19,7 +18,6 @@ import { lookUpSchemaVersion } from '../aws/glue-schema-registry.js';
 import { sampleStreamRecords } from '../aws/shard-sampling.js';
 import { listStreamConsumers, listStreamTags } from '../aws/stream-details.js';
 import { heartbeatAtMostEvery } from '../heartbeats.js';
-import type { OpenMetadataClient } from '../openmetadata/openmetadata-client.js';
 import { storedTopicState, type StoredTopicState } from '../openmetadata/stored-topics.js';
 import { sampleDigestOf, storedSampleDigest, withSourceHash } from '../openmetadata/topic-request.js';
 import {
@@ -35,6 +33,7 @@ import {
   serverVersionOf,
 } from '../openmetadata/topic-owner.js';
 import { StreamSample, type StreamSampleResult } from '../records/stream-sample.js';
+import { forgetSampleDigest, writeSampleData } from './topic-sample-data.js';
 import type { RunResources } from '../run-resources.js';
 import { OptionalParts } from './optional-parts.js';
 
@@ -257,51 +256,4 @@ export function createTopicActivities({
       });
     },
   };
-}
-
-/**
- * Stores the messages as the topic's sample data unless they are what it holds: known from the
- * digest the stored topic records, or, for a topic that records none (written before digests,
- * or by another client), by reading the stored sample back. A topic this run created holds
- * none; in a dry run, true says it would be written.
- */
-async function writeSampleData(
-  client: OpenMetadataClient,
-  ctx: RunContext,
-  topicId: string | undefined,
-  topicIsNew: boolean,
-  storedDigest: string | undefined,
-  messages: string[],
-): Promise<SampleDataResult['written']> {
-  const digest = sampleDigestOf(messages);
-  if (!topicIsNew && topicId) {
-    if (storedDigest !== undefined) {
-      if (storedDigest === digest) return false;
-    } else {
-      const stored = await client.sampleData(topicId);
-      if (stored && sampleDigestOf(stored) === digest) return false;
-    }
-  }
-  if (ctx.options.dryRun || !topicId) return ctx.options.dryRun;
-  await client.putSampleData(topicId, messages);
-  return true;
-}
-
-/** Writes the topic again recording `storedDigest` (or no digest) instead of the new sample's. */
-async function forgetSampleDigest(
-  client: OpenMetadataClient,
-  written: CreateTopicRequest,
-  sentBack: Record<string, unknown>,
-  storedDigest: string | undefined,
-): Promise<void> {
-  const { [SAMPLE_DIGEST_KEY]: _unstored, ...topicConfig } = written.topicConfig;
-  const { sourceHash: _hash, ...request } = written;
-  await client.putTopic({
-    ...withSourceHash({
-      ...request,
-      topicConfig:
-        storedDigest === undefined ? topicConfig : { ...topicConfig, [SAMPLE_DIGEST_KEY]: storedDigest },
-    }),
-    ...sentBack,
-  });
 }

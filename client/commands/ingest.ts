@@ -1,17 +1,8 @@
-import {
-  Client,
-  WorkflowExecutionAlreadyStartedError,
-  type WorkflowHandle,
-  type WorkflowHandleWithFirstExecutionRunId,
-} from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import { Runtime, type LogLevel } from '@temporalio/worker';
 import type { IngestionConfig } from '../../common/config/index.js';
-import { SEARCH_ATTRIBUTE_KEYS } from '../../common/search-attributes.js';
 import {
   DEFAULT_TASK_QUEUE,
-  INGESTION_WORKFLOW_TYPE,
-  ingestionWorkflowId,
   type IngestionRunInput,
   type IngestionRunOptions,
 } from '../../common/run-input.js';
@@ -28,7 +19,8 @@ import {
 } from '../interrupts.js';
 import { startLocalTemporal } from '../local-temporal/index.js';
 import { runOutcome, watchRunProgress, type ProgressSnapshot, type RunOutcome } from '../progress/index.js';
-import { warnSearchAttributesMissing, withSearchAttributeFallback } from '../search-attribute-fallback.js';
+import { warnSearchAttributesMissing } from '../search-attribute-fallback.js';
+import { connectionArgs, startRun } from './start-ingestion.js';
 import { exitCodeFor, renderSummary } from '../summary-table.js';
 import {
   connectToCluster,
@@ -214,60 +206,6 @@ function runOptionsFrom(options: IngestCommandOptions): IngestionRunOptions {
   if (options.streamTags) runOptions.streamTags = true;
   if (options.ownerTagKey !== undefined) runOptions.ownerTagKey = options.ownerTagKey;
   return runOptions;
-}
-
-/** The flags that reach the cluster `target` names, for the commands the CLI suggests. */
-function connectionArgs(target: TemporalTarget): string {
-  return `--address ${target.address}${target.namespace === 'default' ? '' : ` --namespace ${target.namespace}`}`;
-}
-
-/**
- * Starts the run under the service's fixed workflow id: a second start while one runs is
- * refused (conflict policy FAIL), so one service never has two runs writing at once.
- */
-async function startRun(
-  client: Client,
-  config: IngestionConfig,
-  input: IngestionRunInput,
-  taskQueue: string,
-  target?: TemporalTarget,
-  onSearchAttributesMissing: () => void = () => undefined,
-): Promise<WorkflowHandleWithFirstExecutionRunId> {
-  const workflowId = ingestionWorkflowId(config.serviceName);
-  const base = {
-    workflowId,
-    taskQueue,
-    args: [input],
-    workflowIdConflictPolicy: 'FAIL' as const,
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE' as const,
-    staticSummary: `Kinesis -> OpenMetadata ingestion of service ${config.serviceName}${input.options?.dryRun ? ' (dry run)' : ''}`,
-  };
-  try {
-    // The service is set at the start so that a run is found by it even before a worker takes
-    // it. A namespace without the attributes refuses such a start: the run is then started
-    // without them; the run itself sets those the namespace has and says once in its summary
-    // how to register the others (workflows/run-visibility.ts).
-    const serviceAttributes = new TypedSearchAttributes([
-      { key: SEARCH_ATTRIBUTE_KEYS.service, value: config.serviceName },
-      { key: SEARCH_ATTRIBUTE_KEYS.connector, value: 'kinesis' },
-    ]);
-    return await withSearchAttributeFallback(
-      (withSearchAttributes) =>
-        client.workflow.start(INGESTION_WORKFLOW_TYPE, {
-          ...base,
-          ...(withSearchAttributes ? { typedSearchAttributes: serviceAttributes } : {}),
-        }),
-      onSearchAttributesMissing,
-    );
-  } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new CliExit(
-        EXIT_RUN_FAILED,
-        `a run for service ${config.serviceName} is already in progress (workflow id ${workflowId}); no second run was started. Follow it with: om-kinesis status ${config.serviceName}${target ? ` ${connectionArgs(target)}` : ''}`,
-      );
-    }
-    throw error;
-  }
 }
 
 /**
