@@ -310,11 +310,11 @@ describe('normalizeRunOptions', () => {
     );
   });
 
-  it('reads tags only when asked: an owner tag key asks for them, and must be a tag key', () => {
+  it('stores tags only when asked: an owner tag key (which reads them) stores none, and must be a tag key', () => {
     expect(normalizeRunOptions(undefined)).to.deep.include({ streamTags: false, ownerTagKey: '' });
     expect(normalizeRunOptions({ streamTags: true })).to.deep.include({ streamTags: true, ownerTagKey: '' });
     expect(normalizeRunOptions({ ownerTagKey: 'team:owner' })).to.deep.include({
-      streamTags: true,
+      streamTags: false,
       ownerTagKey: 'team:owner',
     });
     expect(() => normalizeRunOptions({ streamTags: 'yes' } as never)).to.throw(
