@@ -262,6 +262,22 @@ describe('ingestion config', () => {
       );
     });
 
+    it('says nothing of a secret or a URL while naming variables, and names only variables that are set', () => {
+      const text = MINIMAL_YAML.replace(
+        'hostPort: http://localhost:8585/api',
+        'hostPort: http://admin:pa$SuperSecret9@localhost:8585/api',
+      )
+        .replace('awsRegion: us-east-2', 'awsRegion: us-east-2\n        awsSessionToken: tok$HiddenPart')
+        .replace('serviceName: local_kinesis', 'serviceName: $NOT_SET_HERE');
+
+      const result = parseIngestionConfig(text, { env: { HiddenPart: 'x' } });
+
+      const said = JSON.stringify(result.errors);
+      expect(result.errors.length).to.be.greaterThan(0);
+      for (const secret of ['SuperSecret9', 'HiddenPart', 'admin', 'NOT_SET_HERE'])
+        expect(said, secret).to.not.include(secret);
+    });
+
     it('does not expand anything in validateIngestionConfigObject', () => {
       const config = expectValid(validate({ 'source.serviceName': 'kinesis_$HOME' }));
       expect(config.serviceName).to.equal('kinesis_$HOME');

@@ -22,6 +22,12 @@ const HAND_WRITTEN_SCHEMA = {
   ],
 };
 
+/** A schema a tool wrote as fields alone. */
+const FIELDS_ONLY_SCHEMA = {
+  schemaType: 'JSON',
+  schemaFields: [{ name: 'id', dataType: 'INT', description: 'written by a tool' }],
+};
+
 /** A token as OpenMetadata issues a person (a personal access token): `isBot` false. */
 const PERSON_TOKEN = [
   { alg: 'RS256', typ: 'JWT' },
@@ -94,13 +100,19 @@ describe('what users stored in OpenMetadata stays', function () {
     const om = await serve({ version: '1.6.13' });
     const serviceName = uniqueName('schemas');
     await call(om, 'POST', 'services/messagingServices', { name: serviceName, serviceType: 'Kinesis' });
-    for (const name of ['json-stream', 'plain-stream'])
-      await call(om, 'PUT', 'topics', {
-        name,
-        service: serviceName,
-        partitions: 1,
-        messageSchema: HAND_WRITTEN_SCHEMA,
-      });
+    await call(om, 'PUT', 'topics', {
+      name: 'json-stream',
+      service: serviceName,
+      partitions: 1,
+      messageSchema: HAND_WRITTEN_SCHEMA,
+    });
+    // Fields and no text, as a tool may write them.
+    await call(om, 'PUT', 'topics', {
+      name: 'plain-stream',
+      service: serviceName,
+      partitions: 1,
+      messageSchema: FIELDS_ONLY_SCHEMA,
+    });
     om.clearRequests();
 
     const { summary } = await runIngestion(worker, configFor(om, serviceName, { generateSampleData: true }));
@@ -112,7 +124,10 @@ describe('what users stored in OpenMetadata stays', function () {
         .map((r) => (r.body as { name: string }).name)
         .sort(),
     ).to.deep.equal(['json-stream', 'ours-stream', 'plain-stream']);
-    for (const name of ['json-stream', 'plain-stream']) {
+    const fieldsOnly = om.topicByFqn(`${serviceName}.plain-stream`)?.messageSchema;
+    expect(fieldsOnly?.schemaText).to.equal(undefined);
+    expect(fieldsOf(fieldsOnly).map((f) => f.description)).to.deep.equal(['written by a tool']);
+    for (const name of ['json-stream']) {
       const schema = om.topicByFqn(`${serviceName}.${name}`)?.messageSchema;
       expect(schema?.schemaType, name).to.equal('Avro');
       expect(schema?.schemaText, name).to.equal(HAND_WRITTEN_SCHEMA.schemaText);
@@ -219,7 +234,7 @@ describe('what users stored in OpenMetadata stays', function () {
 
     expect(summary.deleted).to.equal(0);
     expect(summary.warnings.map((w) => w.message)).to.include(
-      'the run keeps no stream (the account lists 3, the filters keep none of them), so the 3 topics of the service were not soft-deleted; check the filters, account and region, or delete the topics in OpenMetadata if their streams are gone',
+      'the run keeps no stream (the account lists 3 streams, the filters keep none of them), so the 3 topics of the service were not soft-deleted; check the filters, account and region, or delete the topics in OpenMetadata if their streams are gone',
     );
     expect(om.topics().filter((t) => t.service.name === serviceName && !t.deleted)).to.have.length(3);
     expect(om.requests.filter((r) => r.method === 'DELETE')).to.deep.equal([]);

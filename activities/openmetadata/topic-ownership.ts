@@ -23,14 +23,14 @@ export function schemaDigestOf(schema: { schemaType?: unknown; schemaText?: unkn
     .digest('hex');
 }
 
-/** The stored topic's message schema, when it has one with a text. */
+/** The stored topic's message schema, when it has one: a text, or fields without one. */
 function storedSchemaOf(stored: StoredTopicState | undefined): Record<string, unknown> | undefined {
   const schema = stored?.fields.messageSchema;
   if (schema === null || typeof schema !== 'object') return undefined;
-  const { schemaText } = schema as { schemaText?: unknown };
-  return typeof schemaText === 'string' && schemaText !== ''
-    ? (schema as Record<string, unknown>)
-    : undefined;
+  const { schemaText, schemaFields } = schema as { schemaText?: unknown; schemaFields?: unknown };
+  const hasText = typeof schemaText === 'string' && schemaText !== '';
+  const hasFields = Array.isArray(schemaFields) && schemaFields.length > 0;
+  return hasText || hasFields ? (schema as Record<string, unknown>) : undefined;
 }
 
 export interface SchemaDecision {

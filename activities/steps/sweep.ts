@@ -34,18 +34,22 @@ export function createSweepActivities({
           for (const topic of page) if (!live.has(topic.name)) stale.push({ id: topic.id, name: topic.name });
           heartbeat();
         }
-        if (live.size === 0 && stale.length > 0) {
-          // Nothing kept is far more often a wrong filter, account or region than an account whose
-          // every stream is gone: emptying the service on it would hide the whole catalogue.
-          return {
-            deleted: 0,
-            names: [],
-            withheld: `the run keeps no stream (the account lists ${names.length}, the filters keep none of them), so the ${stale.length} topics of the service were not soft-deleted; check the filters, account and region, or delete the topics in OpenMetadata if their streams are gone`,
-          };
-        }
         // A retried sweep lists again (deleted topics no longer appear) and keeps counting from
         // what earlier attempts deleted, carried in their heartbeats.
         const earlier = activityInfo().heartbeatDetails as SweepResult | undefined;
+        if (live.size === 0 && stale.length > 0) {
+          // Nothing kept is far more often a wrong filter, account or region than an account whose
+          // every stream is gone: emptying the service on it would hide the whole catalogue.
+          const kept =
+            names.length === 0
+              ? 'the account lists no stream in this region'
+              : `the account lists ${names.length} streams, the filters keep none of them`;
+          return {
+            deleted: earlier?.deleted ?? 0,
+            names: [...(earlier?.names ?? [])],
+            withheld: `the run keeps no stream (${kept}), so the ${stale.length} topics of the service were not soft-deleted; check the filters, account and region, or delete the topics in OpenMetadata if their streams are gone`,
+          };
+        }
         const result: SweepResult = { deleted: earlier?.deleted ?? 0, names: [...(earlier?.names ?? [])] };
         const dialect = dialectFor(ctx.openMetadataVersion);
         let deleteEach = !ctx.options.dryRun;

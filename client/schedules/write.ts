@@ -131,12 +131,15 @@ export async function triggerServiceSchedule(
   return withServiceSchedule(client, serviceName, async (handle) => {
     const before = (await handle.describe()).info;
     // A run started outside the schedule (ingest, the Temporal CLI) holds the service's workflow
-    // id: a scheduled run now would only say so and end, so none is asked for.
+    // id: a scheduled run now would only say so and end, so none is asked for. A scheduled run
+    // holds it too, as the child of its trigger: that one is the overlap policy's to judge.
     const running = await client.workflow
       .getHandle(ingestionWorkflowId(serviceName))
       .describe()
       .then(
-        (description) => description.status.name === 'RUNNING',
+        (description) =>
+          ['RUNNING', 'PAUSED'].includes(description.status.name) &&
+          description.parentExecution === undefined,
         () => false,
       );
     if (running) return { kind: 'busy', workflowId: ingestionWorkflowId(serviceName) };

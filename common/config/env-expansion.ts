@@ -41,6 +41,16 @@ export function expandEnvironmentVariablesWithReport(text: string, env: Environm
   return { text: expanded, unsetVariables: [...unset], sealingKeyVariables: [...keys] };
 }
 
+/** The variables whose values expansion put into `value` (set ones only, never the sealing keys). */
+export function substitutedVariables(value: string, env: Environment): string[] {
+  const names = new Set<string>();
+  for (const [, group = ''] of value.matchAll(VARIABLE_REFERENCE)) {
+    const name = group.startsWith('{') ? group.slice(1, -1) : group;
+    if (!isSecretsKeyVariable(name) && Object.hasOwn(env, name) && env[name] !== undefined) names.add(name);
+  }
+  return [...names];
+}
+
 /** The references to `name` that expansion leaves in a value, e.g. `$AWS_REGION` or `${AWS_REGION}`. */
 export function containsReferenceTo(value: string, name: string): boolean {
   return value.includes(`\${${name}}`) || new RegExp(`\\$${escapeRegExp(name)}(?![A-Za-z0-9_])`).test(value);

@@ -1,4 +1,9 @@
-import { containsReferenceTo, expandEnvironmentVariablesWithReport } from './env-expansion.js';
+import { secretPathsIn } from '../secret-fields.js';
+import {
+  containsReferenceTo,
+  expandEnvironmentVariablesWithReport,
+  substitutedVariables,
+} from './env-expansion.js';
 import { InvalidIngestionConfigError } from './errors.js';
 import { formatPath, issueAt, issuesFromZod, sortByDocumentOrder, valueAtIssuePath } from './issues.js';
 import type { IssuePath } from './issues.js';
@@ -186,19 +191,21 @@ function utf8Length(text: string): number {
 
 /**
  * Variables are put into the YAML text before it is read, as OpenMetadata's loader does: a
- * value `${FLAG}` whose variable holds `yes` reads as a boolean, an empty one as null. An error
- * on such a value says which variable it came from and how to keep it text.
+ * value `${FLAG}` whose variable holds `yes` reads as a boolean, an empty one as null. A type
+ * error on such a value says which variable it came from and how to keep it text. Only names
+ * of variables that were set are said, never a value, and nothing of a secret field or a URL.
  */
 function naming(errors: ConfigIssue[], text: string, env: Record<string, string | undefined>): ConfigIssue[] {
   if (errors.length === 0) return errors;
   const raw = parseYamlText(text);
   if (!raw.ok) return errors;
+  const secretPaths = new Set(secretPathsIn(raw.document).map(({ path }) => path.join('.')));
   return errors.map((issue) => {
+    if (!/^Expected .+, received /.test(issue.message)) return issue;
+    if (secretPaths.has(issue.path) || /(hostPort|URL)$/.test(issue.path)) return issue;
     const written = valueAtIssuePath(raw.document, issue.path);
     if (typeof written !== 'string') return issue;
-    const names = [...written.matchAll(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g)].map(
-      (match) => match[1] ?? match[2] ?? '',
-    );
+    const names = substitutedVariables(written, env);
     if (names.length === 0) return issue;
     const empty = names.filter((name) => env[name] === '');
     const why =
