@@ -6,6 +6,7 @@ import type { InputCommandOptions } from './commands/input.js';
 import { addScheduleCommand } from './commands/schedule/index.js';
 import { printable } from '../common/printable.js';
 import { CliExit, EXIT_BAD_CONFIG, EXIT_OK, EXIT_RUN_FAILED } from './cli-exit.js';
+import { exitAtOnceOnInterrupt } from './interrupts.js';
 import { errorText } from './error-text.js';
 import { SealedSecretError } from '../common/sealed-secrets.js';
 import type { StatusCommandOptions } from './commands/status.js';
@@ -179,6 +180,8 @@ export async function run(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (error) {
     process.exitCode = exitCodeOf(error);
+  } finally {
+    exitAtOnceOnInterrupt();
   }
 }
 

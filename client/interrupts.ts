@@ -51,3 +51,12 @@ export function watchInterrupts(
     },
   };
 }
+
+/**
+ * Once a command is done and the process is only winding down, a signal ends it at once with
+ * the shell's code (130 / 143), as a second Ctrl-C does during a command, rather than by the
+ * signal itself, which would show no exit code.
+ */
+export function exitAtOnceOnInterrupt(): void {
+  for (const signal of SIGNALS) process.once(signal, () => process.exit(interruptExitCode(signal)));
+}

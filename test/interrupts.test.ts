@@ -102,7 +102,7 @@ describe('Ctrl-C', function () {
     const secondAt = Date.now();
     cli.signal('SIGINT');
     const exit = await cli.exited;
-    expect(exit.code).to.equal(130);
+    expect(exit.code, `signal ${exit.signal}; stderr: ${cli.stderr().slice(-800)}`).to.equal(130);
     expect(exit.at - secondAt, 'ms from the second Ctrl-C to exit').to.be.below(2_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (const pid of devServers) expect(isProcessAlive(pid), `process ${pid} stopped`).to.equal(false);
