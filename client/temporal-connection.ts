@@ -227,9 +227,9 @@ function tcpProblem(host: string, port: number): Promise<string | undefined> {
  */
 export async function withCallScope<T>(client: { connection: unknown }, call: () => Promise<T>): Promise<T> {
   const connection = client.connection;
-  const outer =
-    connection instanceof Connection ? connection.callContextStorage.getStore()?.abortSignal : undefined;
-  if (!(connection instanceof Connection) || outer === undefined) return call();
+  if (!(connection instanceof Connection)) return call();
+  const outer = connection.callContextStorage.getStore()?.abortSignal;
+  if (outer === undefined) return call();
   const own = new AbortController();
   setMaxListeners(0, own.signal);
   const follow = (): void => own.abort(outer.reason);

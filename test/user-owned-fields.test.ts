@@ -93,25 +93,28 @@ describe('what users stored in OpenMetadata stays', function () {
     return (await response.json()) as Record<string, unknown>;
   }
 
+  /** A service as users make it in OpenMetadata, with the topics they wrote (name: other fields). */
+  async function serviceWithTopics(
+    om: OpenMetadataTestServer,
+    prefix: string,
+    topics: Record<string, Record<string, unknown>>,
+  ): Promise<string> {
+    const serviceName = uniqueName(prefix);
+    await call(om, 'POST', 'services/messagingServices', { name: serviceName, serviceType: 'Kinesis' });
+    for (const [name, fields] of Object.entries(topics))
+      await call(om, 'PUT', 'topics', { name, service: serviceName, partitions: 1, ...fields });
+    return serviceName;
+  }
+
   const topicPuts = (om: OpenMetadataTestServer) =>
     om.requests.filter((r) => r.method === 'PUT' && r.path === '/api/v1/topics');
 
   it('keeps a message schema it did not write, sample or not, and replaces only its own', async () => {
     const om = await serve({ version: '1.6.13' });
-    const serviceName = uniqueName('schemas');
-    await call(om, 'POST', 'services/messagingServices', { name: serviceName, serviceType: 'Kinesis' });
-    await call(om, 'PUT', 'topics', {
-      name: 'json-stream',
-      service: serviceName,
-      partitions: 1,
-      messageSchema: HAND_WRITTEN_SCHEMA,
-    });
-    // Fields and no text, as a tool may write them.
-    await call(om, 'PUT', 'topics', {
-      name: 'plain-stream',
-      service: serviceName,
-      partitions: 1,
-      messageSchema: FIELDS_ONLY_SCHEMA,
+    const serviceName = await serviceWithTopics(om, 'schemas', {
+      'json-stream': { messageSchema: HAND_WRITTEN_SCHEMA },
+      // Fields and no text, as a tool may write them.
+      'plain-stream': { messageSchema: FIELDS_ONLY_SCHEMA },
     });
     om.clearRequests();
 
@@ -156,14 +159,8 @@ describe('what users stored in OpenMetadata stays', function () {
     // OpenMetadata keeps them against a bot's PUT only: with anyone else's token a PUT without
     // them removes them.
     const om = await serve({ version: '2.0.7', principal: { name: 'alice', isBot: false } });
-    const serviceName = uniqueName('user_token');
-    await call(om, 'POST', 'services/messagingServices', { name: serviceName, serviceType: 'Kinesis' });
-    await call(om, 'PUT', 'topics', {
-      name: 'plain-stream',
-      service: serviceName,
-      partitions: 1,
-      description: 'Written in the UI',
-      displayName: 'Plain stream',
+    const serviceName = await serviceWithTopics(om, 'user_token', {
+      'plain-stream': { description: 'Written in the UI', displayName: 'Plain stream' },
     });
     om.clearRequests();
 
@@ -194,15 +191,10 @@ describe('what users stored in OpenMetadata stays', function () {
       const bob = om.addOwner('user', 'bob');
       await kinesis.fixture.addTags('plain-stream', { owner: 'alice', 'cost-centre': 'internal-4711' });
       await kinesis.fixture.addTags('json-stream', { owner: 'alice' });
-      const serviceName = uniqueName('owner_tag');
-      await call(om, 'POST', 'services/messagingServices', { name: serviceName, serviceType: 'Kinesis' });
       // An owner a user set, in the field the version takes.
       const bobRef = { id: bob.id, type: 'user' };
-      await call(om, 'PUT', 'topics', {
-        name: 'json-stream',
-        service: serviceName,
-        partitions: 1,
-        ...(version.startsWith('1.3') ? { owner: bobRef } : { owners: [bobRef] }),
+      const serviceName = await serviceWithTopics(om, 'owner_tag', {
+        'json-stream': version.startsWith('1.3') ? { owner: bobRef } : { owners: [bobRef] },
       });
 
       const { summary } = await runIngestion(

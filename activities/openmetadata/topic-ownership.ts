@@ -4,24 +4,13 @@
 // does not carry. So a write sends these back as they are stored, and it writes its own
 // message schema only over none, or over the one it wrote itself (its digest recorded in the
 // topic's topicConfig): a schema that a user, a registry or another tool wrote stays.
-import { createHash } from 'node:crypto';
 import { sameMessageSchema, type MessageSchema } from '../../common/message-schema/index.js';
-import { canonicalJson, SCHEMA_DIGEST_KEY } from '../../common/topic-mapping.js';
+import { SCHEMA_DIGEST_KEY } from '../../common/topic-mapping.js';
 import type { StoredTopicState } from './stored-topics.js';
+import { schemaDigestOf } from './topic-request.js';
 
 /** The topic fields users own that a PUT replaces unless they are sent back. */
 export const USER_TOPIC_FIELDS = ['description', 'displayName'] as const;
-
-/**
- * The digest of a schema's type and text: what the topic records of the schema it wrote.
- * Field descriptions and tags that users add in OpenMetadata change neither, and OpenMetadata
- * keeps them when the same fields are written again.
- */
-export function schemaDigestOf(schema: { schemaType?: unknown; schemaText?: unknown }): string {
-  return createHash('md5')
-    .update(canonicalJson({ schemaType: schema.schemaType, schemaText: schema.schemaText }))
-    .digest('hex');
-}
 
 /** The stored topic's message schema, when it has one: a text, or fields without one. */
 function storedSchemaOf(stored: StoredTopicState | undefined): Record<string, unknown> | undefined {

@@ -48,6 +48,15 @@ export function sourceHashOf(request: object): string {
   return md5Hex(canonicalJson(rest));
 }
 
+/**
+ * The digest of a message schema's type and text, as the topic records the schema this product
+ * wrote. Field descriptions and tags that users add in OpenMetadata change neither, and
+ * OpenMetadata keeps them when the same fields are written again.
+ */
+export function schemaDigestOf(schema: { schemaType?: unknown; schemaText?: unknown }): string {
+  return md5Hex(canonicalJson({ schemaType: schema.schemaType, schemaText: schema.schemaText }));
+}
+
 /** The digest of a sample as its topic records it: equal messages, equal digest. */
 export function sampleDigestOf(messages: readonly string[]): string {
   return md5Hex(JSON.stringify(messages));

@@ -16,8 +16,9 @@ export function createPipelineStatusActivities({
     /**
      * Reports the run's state to its ingestion pipeline (`ingestionPipelineFQN`), as the
      * official client does: the pipeline is looked up, and created under the run's service
-     * when missing (one that a user soft-deleted is left so, and the report is a warning); the status is keyed by `pipelineRunId`, else by this Temporal run's id, so
-     * an OpenMetadata user finds the run under that id in Temporal. Only the keys every
+     * when missing (one that a user soft-deleted is left so, and the report is a warning); the
+     * status is keyed by `pipelineRunId`, else by this Temporal run's id, so an OpenMetadata
+     * user finds the run under that id in Temporal. Only the keys every
      * supported version accepts are sent.
      */
     async reportPipelineStatus(ctx: RunContext, report: PipelineStatusReport): Promise<void> {

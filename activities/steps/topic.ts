@@ -19,12 +19,13 @@ import { sampleStreamRecords } from '../aws/shard-sampling.js';
 import { listStreamConsumers, listStreamTags } from '../aws/stream-details.js';
 import { heartbeatAtMostEvery } from '../heartbeats.js';
 import { storedTopicState, type StoredTopicState } from '../openmetadata/stored-topics.js';
-import { sampleDigestOf, storedSampleDigest, withSourceHash } from '../openmetadata/topic-request.js';
 import {
-  messageSchemaDecision,
+  sampleDigestOf,
   schemaDigestOf,
-  userFieldsToSendBack,
-} from '../openmetadata/topic-ownership.js';
+  storedSampleDigest,
+  withSourceHash,
+} from '../openmetadata/topic-request.js';
+import { messageSchemaDecision, userFieldsToSendBack } from '../openmetadata/topic-ownership.js';
 import {
   hasOwner,
   ownerNamed,
@@ -76,10 +77,10 @@ export function createTopicActivities({
      * the enhanced fan-out consumers, the tags and the owner they name; then the sample data.
      * Written only when a field this product owns changed (or the topic is new, or was
      * soft-deleted and its stream is back); what users own is sent back as stored (see
-     * topic-ownership.ts), and an owner is set only on a topic that has none. Reading the sample first, in this activity, keeps the
-     * schema (tens of KB) out of workflow history and costs one topic write, not two: the topic
-     * records its sample's digest, so that the next run tells an unchanged sample without
-     * reading it back. The stored topic comes from the run's index of the service's topics
+     * topic-ownership.ts), and an owner is set only on a topic that has none. Reading the
+     * sample first, in this activity, keeps the schema (tens of KB) out of workflow history
+     * and costs one topic write, not two: the topic records its sample's digest, so that the
+     * next run tells an unchanged sample without reading it back. The stored topic comes from the run's index of the service's topics
      * (pages of ~100): an unchanged topic costs no request of its own.
      */
     async upsertTopic(ctx: RunContext, serviceFqn: string, facts: StreamFacts): Promise<TopicUpsertResult> {
